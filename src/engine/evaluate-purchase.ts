@@ -1,0 +1,19 @@
+import type { RuleSet } from '../rules/rule-set.ts';
+import { buildPurchaseFacts } from './purchase-facts.ts';
+import type { PurchaseInput } from './purchase-input.ts';
+import { calculateRewards } from './reward-calculator.ts';
+import type { RewardResult } from './reward-result.ts';
+import { evaluateRules } from './rule-evaluator.ts';
+
+/**
+ * The one evaluation path shared by the quote, the event worker and the CLI:
+ * select the rule versions in force at the order's time, compute the facts,
+ * let json-rules-engine pick the effects, and turn them into money.
+ * @throws NoRuleSetInForceError when no rule file covers occurredAt.
+ */
+export async function evaluatePurchase(ruleSet: RuleSet, input: PurchaseInput): Promise<RewardResult> {
+  const selected = ruleSet.select(Date.parse(input.order.occurredAt));
+  const { facts, attribution } = buildPurchaseFacts(input, selected.settings);
+  const fired = await evaluateRules(selected, facts);
+  return calculateRewards(input, selected, attribution, fired);
+}

@@ -1,0 +1,66 @@
+import { dinero, multiply, transformScale, toSnapshot, allocate, down, halfEven } from 'dinero.js/bigint';
+import { currencyOf, exponentOf } from './currency.ts';
+import { decimalToString, type Decimal } from './decimal.ts';
+
+/**
+ * Rounding policies, one per reward kind (see docs/money.md):
+ * - `half-even`: discounts the customer sees (banker's rounding, no drift either way);
+ * - `floor`: payouts we owe (cashback, points, caps) so we never pay a minor unit too much.
+ * All amounts are non-negative here, so floor and "toward zero" agree.
+ */
+export type RoundingPolicy = 'half-even' | 'floor';
+
+/** Parses a major-unit amount as written in a rule file ("20.00" USD, "3000" JPY) into minor units. */
+export function parseMajorUnits(text: string, currency: string): bigint {
+  const exponent = exponentOf(currency);
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) throw new RangeError(`"${text}" is not an amount; write digits with an optional decimal point, e.g. "20.00"`);
+  const [, whole = '0', fraction = ''] = match;
+  if (fraction.length > exponent) {
+    throw new RangeError(
+      exponent === 0
+        ? `${currency} has no minor units; write "${whole}" without decimals`
+        : `${currency} has ${exponent} decimal places; "${text}" has ${fraction.length}`,
+    );
+  }
+  return BigInt(whole + fraction.padEnd(exponent, '0'));
+}
+
+/** Formats minor units as a major-unit string with the currency's exponent: 1234n USD → "12.34". */
+export function formatMinorUnits(amount: bigint, currency: string): string {
+  return decimalToString({ units: amount, scale: exponentOf(currency) });
+}
+
+/**
+ * amount × percent / 100, rounded to the currency's minor unit with the given policy.
+ * Goes through dinero.js so scale handling and rounding are the library's, not ours.
+ */
+export function percentOf(amount: bigint, currency: string, percent: Decimal, rounding: RoundingPolicy): bigint {
+  return scaleBy(amount, currency, { units: percent.units, scale: percent.scale + 2 }, rounding);
+}
+
+/** amount × factor, rounded to the currency's minor unit with the given policy. */
+export function scaleBy(amount: bigint, currency: string, factor: Decimal, rounding: RoundingPolicy): bigint {
+  const money = dinero({ amount, currency: currencyOf(currency) });
+  const product = multiply(money, { amount: factor.units, scale: BigInt(factor.scale) });
+  const rounded = transformScale(product, BigInt(exponentOf(currency)), rounding === 'floor' ? down : halfEven);
+  return toSnapshot(rounded).amount;
+}
+
+/**
+ * Splits `total` in proportion to `ratios` so that the parts add up to exactly
+ * `total` (largest remainder, dinero.js `allocate`).
+ */
+export function allocateProportionally(total: bigint, currency: string, ratios: readonly bigint[]): bigint[] {
+  if (ratios.every((ratio) => ratio === 0n)) return ratios.map(() => 0n);
+  const parts = allocate(dinero({ amount: total, currency: currencyOf(currency) }), [...ratios]);
+  return parts.map((part) => toSnapshot(part).amount);
+}
+
+export function minBigInt(...values: bigint[]): bigint {
+  return values.reduce((a, b) => (b < a ? b : a));
+}
+
+export function maxBigInt(...values: bigint[]): bigint {
+  return values.reduce((a, b) => (b > a ? b : a));
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { REQUIRED_POLICIES, type PolicyName } from './effect-catalog.ts';
+import { resolveCampaignWindow, type ResolvedWindow } from './campaign-window.ts';
+import type { LoadedRuleFile, ReferralSettings, RuleFileRef } from './rule-file.ts';
+import { NoRuleSetInForceError } from './rule-errors.ts';
+
+export interface ActiveCampaign {
+  readonly file: LoadedRuleFile;
+  readonly window: ResolvedWindow;
+}
+
+/** The rule files in force at one instant. */
+export interface SelectedRules {
+  readonly at: number;
+  readonly policies: ReadonlyMap<Exclude<PolicyName, 'campaign'>, LoadedRuleFile>;
+  /** Campaigns whose version is in force and whose window contains `at`. */
+  readonly campaigns: readonly ActiveCampaign[];
+  readonly settings: ReferralSettings;
+}
+
+export function refOf(file: LoadedRuleFile): RuleFileRef {
+  const { id, policy, version } = file.content;
+  return { file: file.file, id, policy, version, hash: file.hash };
+}
+
+/**
+ * An immutable, validated set of rule files. A policy's files form one
+ * timeline; each campaign id is a timeline of its own, since several campaigns
+ * may run at once.
+ */
+export class RuleSet {
+  readonly files: readonly LoadedRuleFile[];
+  /** sha256 over the files' hashes: identifies the set as a whole. */
+  readonly hash: string;
+  private readonly timelines: ReadonlyMap<string, readonly LoadedRuleFile[]>;
+  private readonly windows: ReadonlyMap<LoadedRuleFile, ResolvedWindow>;
+
+  constructor(files: readonly LoadedRuleFile[]) {
+    this.files = [...files].sort((a, b) => a.file.localeCompare(b.file));
+    this.hash = createHash('sha256').update(this.files.map((f) => `${f.file}:${f.hash}`).join('\n')).digest('hex');
+    const timelines = new Map<string, LoadedRuleFile[]>();
+    const windows = new Map<LoadedRuleFile, ResolvedWindow>();
+    for (const file of this.files) {
+      const key = timelineKey(file);
+      timelines.set(key, [...(timelines.get(key) ?? []), file]);
+      if (file.content.campaign) {
+        const window = resolveCampaignWindow(file.content.campaign.window);
+        if (window.ok) windows.set(file, window.window);
+      }
+    }
+    for (const list of timelines.values()) list.sort((a, b) => b.from - a.from);
+    this.timelines = timelines;
+    this.windows = windows;
+  }
+
+  /**
+   * The files in force at `at` (epoch ms): per timeline, the file with the
+   * greatest effectiveFrom <= at whose effectiveUntil (exclusive) is later.
+   * @throws NoRuleSetInForceError when a required policy has no file in force.
+   */
+  select(at: number): SelectedRules {
+    const policies = new Map<Exclude<PolicyName, 'campaign'>, LoadedRuleFile>();
+    const campaigns: ActiveCampaign[] = [];
+    for (const [key, timeline] of this.timelines) {
+      const file = timeline.find((candidate) => candidate.from <= at && (candidate.until === undefined || at < candidate.until));
+      if (!file) continue;
+      if (file.content.policy === 'campaign') {
+        const window = this.windows.get(file);
+        if (window && window.start <= at && at < window.end) campaigns.push({ file, window });
+      } else {
+        policies.set(key as Exclude<PolicyName, 'campaign'>, file);
+      }
+    }
+    const missing = REQUIRED_POLICIES.filter((policy) => !policies.has(policy as Exclude<PolicyName, 'campaign'>));
+    if (missing.length > 0) throw new NoRuleSetInForceError(new Date(at).toISOString(), missing);
+    const settings = policies.get('referral')!.content.settings!;
+    return { at, policies, campaigns, settings };
+  }
+
+  /** Every version of every file, for the admin view and the rule_set_versions table. */
+  refs(): RuleFileRef[] {
+    return this.files.map(refOf);
+  }
+}
+
+function timelineKey(file: LoadedRuleFile): string {
+  return file.content.policy === 'campaign' ? `campaign:${file.content.id}` : file.content.policy;
+}
