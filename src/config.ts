@@ -1,0 +1,113 @@
+/**
+ * All configuration, read from the environment once and checked. Nothing
+ * else in the code base reads process.env. A bad value stops the process with
+ * a message naming the variable.
+ */
+export type Scope = 'checkout' | 'admin';
+
+export interface ApiKey {
+  scope: Scope;
+  key: string;
+}
+
+export interface Config {
+  nodeEnv: string;
+  /** PostgreSQL connection string. */
+  databaseUrl: string;
+  /** Redis connection string; BullMQ queues and workers use it. */
+  redisUrl: string;
+  port: number;
+  /** Folder of rule files. @defaultValue "rules" */
+  rulesDir: string;
+  /** Where share links send visitors, e.g. "https://shop.example". */
+  shopUrl: string;
+  /** This service's public address, used in share links and QR URLs. */
+  publicBaseUrl: string;
+  /** Empty means open access (refused when nodeEnv is "production"). */
+  apiKeys: readonly ApiKey[];
+  logLevel: string;
+  /** Largest JSON body accepted; larger → 413. @defaultValue "1mb" */
+  bodyLimit: string;
+  /** BullMQ queue name prefix, so test runs and deployments never share keys. @defaultValue "referrals" */
+  queuePrefix: string;
+  /** Jobs one worker runs at once. @defaultValue 16 */
+  workerConcurrency: number;
+  /** Attempts per job before it is listed as failed. @defaultValue 8 */
+  jobAttempts: number;
+  /** First retry delay; doubles each attempt. @defaultValue 1000 */
+  jobBackoffMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const config: Config = {
+    nodeEnv,
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/referral_engine', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    port,
+    rulesDir: env.RULES_DIR ?? 'rules',
+    shopUrl: url(env, 'SHOP_URL', 'http://localhost:8080', ['http:', 'https:']).replace(/\/$/, ''),
+    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/$/, ''),
+    apiKeys: apiKeys(env),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    bodyLimit: env.BODY_LIMIT ?? '1mb',
+    queuePrefix: name(env, 'QUEUE_PREFIX', 'referrals'),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16, 1, 1000),
+    jobAttempts: integer(env, 'JOB_ATTEMPTS', 8, 1, 100),
+    jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
+  };
+  if (config.apiKeys.length === 0 && nodeEnv === 'production') {
+    throw new ConfigError('API_KEYS: required when NODE_ENV=production (comma-separated scope:key pairs, scopes "checkout" and "admin")');
+  }
+  return Object.freeze(config);
+}
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${key}: "${raw}" is not a whole number from ${min} to ${max}`);
+  }
+  return Number(raw);
+}
+
+function url(env: Env, key: string, fallback: string, protocols: string[]): string {
+  const raw = env[key] || fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key}: "${raw}" is not a URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${key}: must start with ${protocols.join(' or ')}//`);
+  return raw;
+}
+
+function oneOf(env: Env, key: string, fallback: string, values: string[]): string {
+  const raw = env[key] || fallback;
+  if (!values.includes(raw)) throw new ConfigError(`${key}: "${raw}" is not one of ${values.join(', ')}`);
+  return raw;
+}
+
+function name(env: Env, key: string, fallback: string): string {
+  const raw = env[key] || fallback;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) throw new ConfigError(`${key}: "${raw}" may contain only letters, digits, "-" and "_"`);
+  return raw;
+}
+
+function apiKeys(env: Env): ApiKey[] {
+  const raw = env.API_KEYS?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((pair) => {
+    const [scope, key, extra] = pair.trim().split(':');
+    if ((scope !== 'checkout' && scope !== 'admin') || !key || extra !== undefined || key.length < 16) {
+      throw new ConfigError(`API_KEYS: "${pair.trim().replace(/:.*/, ':…')}" must be scope:key with scope "checkout" or "admin" and a key of at least 16 characters`);
+    }
+    return { scope, key };
+  });
+}

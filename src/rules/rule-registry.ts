@@ -1,0 +1,35 @@
+import type { RuleSet } from './rule-set.ts';
+
+/**
+ * Holds the rule set in use. A reload builds the new set completely before
+ * swapping; if building throws, the current set stays and the error goes to
+ * the caller, so a bad rule set never replaces a good one.
+ */
+export class RuleRegistry {
+  private current: RuleSet | undefined;
+  private loadedAt: Date | undefined;
+
+  constructor(private readonly load: () => Promise<RuleSet>) {}
+
+  /** @throws RuleSetInvalidError, leaving the current rule set in place. */
+  async reload(): Promise<RuleSet> {
+    const next = await this.load();
+    this.current = next;
+    this.loadedAt = new Date();
+    return next;
+  }
+
+  /** The rule set in use. @throws Error before the first successful load. */
+  get(): RuleSet {
+    if (!this.current) throw new Error('no rule set loaded yet');
+    return this.current;
+  }
+
+  isLoaded(): boolean {
+    return this.current !== undefined;
+  }
+
+  lastLoadedAt(): Date | undefined {
+    return this.loadedAt;
+  }
+}

@@ -1,0 +1,28 @@
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createApplication } from './composition-root.ts';
+
+/** `npm start`: the HTTP service. */
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+if (config.apiKeys.length === 0) logger.warn('API_KEYS is not set: every route is open (allowed only outside production)');
+
+let application;
+try {
+  application = await createApplication(config, logger);
+} catch (error) {
+  logger.fatal({ err: error }, `cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const server = application.app.listen(config.port, () => logger.info({ port: config.port, url: config.publicBaseUrl }, 'listening'));
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      void application.close().then(() => process.exit(0));
+    });
+    // Keep-alive sockets would hold close() open; give in-flight requests a moment.
+    setTimeout(() => server.closeAllConnections(), 5000).unref();
+  });
+}
