@@ -24,3 +24,17 @@ export function resolveDottedPath(value: unknown, path: string): unknown {
   }
   return node;
 }
+
+/** A resolver for one path, split once; same results as resolveDottedPath. */
+export function compilePath(path: string): (value: unknown) => unknown {
+  if (!isSafePath(path)) throw new UnsafePathError(`path "${path}" is not a plain dotted path such as "$.isFirstOrder"`);
+  const segments = path.split('.').slice(1);
+  return (value) => {
+    let node = value;
+    for (const key of segments) {
+      if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+  };
+}
