@@ -5,10 +5,10 @@ import type { PurchaseInput } from '../engine/purchase-input.ts';
 import { isKnownCurrency, POINTS } from '../money/currency.ts';
 import { suggestion } from '../rules/did-you-mean.ts';
 import { createAjv } from '../validation/create-ajv.ts';
-import { PURCHASE_EVENT_SCHEMA } from './purchase-event-schema.ts';
+import { PURCHASE_LINE_SCHEMA } from './purchase-line-schema.ts';
 
 /** One purchase from an events file, with where it came from. */
-export interface PurchaseEvent {
+export interface PurchaseLine {
   /** The line's "id", else its order id, else "line N": how the CLI names it. */
   label: string;
   /** 1-based line number in the file. */
@@ -23,28 +23,28 @@ export class EventsFileError extends DomainError {
   }
 }
 
-type EventLine = PurchaseInput & { id?: string };
+type LineContent = PurchaseInput & { id?: string };
 
-// Typed as a guard for EventLine; the schema and the interface are kept in step by hand.
-const validateLine = createAjv({ verbose: true }).compile<EventLine>(PURCHASE_EVENT_SCHEMA);
+// Typed as a guard for LineContent; the schema and the interface are kept in step by hand.
+const validateLine = createAjv({ verbose: true }).compile<LineContent>(PURCHASE_LINE_SCHEMA);
 
 /**
  * Reads a JSONL file of purchases (one PurchaseInput plus optional "id" per
  * line; blank lines are skipped) and checks every line.
  * @throws EventsFileError listing every bad line as "file:N: problem".
  */
-export async function readEventsFile(file: string): Promise<PurchaseEvent[]> {
+export async function readEventsFile(file: string): Promise<PurchaseLine[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new EventsFileError([`${file}: cannot read the events file: ${(error as Error).message}`]);
   }
-  return parseEvents(file, text);
+  return parsePurchaseLines(file, text);
 }
 
-export function parseEvents(file: string, text: string): PurchaseEvent[] {
-  const events: PurchaseEvent[] = [];
+export function parsePurchaseLines(file: string, text: string): PurchaseLine[] {
+  const purchases: PurchaseLine[] = [];
   const problems: string[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
@@ -55,14 +55,14 @@ export function parseEvents(file: string, text: string): PurchaseEvent[] {
       return;
     }
     const { id, ...input } = checked;
-    events.push({ label: id ?? input.order.orderId ?? `line ${line}`, line, input });
+    purchases.push({ label: id ?? input.order.orderId ?? `line ${line}`, line, input });
   });
   if (problems.length > 0) throw new EventsFileError(problems);
-  if (events.length === 0) throw new EventsFileError([`${file}: no purchases in the file (one JSON object per line)`]);
-  return events;
+  if (purchases.length === 0) throw new EventsFileError([`${file}: no purchases in the file (one JSON object per line)`]);
+  return purchases;
 }
 
-function checkLine(raw: string): EventLine | string[] {
+function checkLine(raw: string): LineContent | string[] {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -75,7 +75,7 @@ function checkLine(raw: string): EventLine | string[] {
 }
 
 /** What the schema cannot say: known currencies, safe totals, facts the engine needs. */
-function meaningProblems(event: EventLine): string[] {
+function meaningProblems(event: LineContent): string[] {
   const { order, context } = event;
   const problems: string[] = [];
   if (!isKnownCurrency(order.currency) || order.currency === POINTS) {

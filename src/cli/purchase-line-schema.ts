@@ -88,7 +88,7 @@ const context = {
   },
 } as const;
 
-export const PURCHASE_EVENT_SCHEMA = {
+export const PURCHASE_LINE_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   additionalProperties: false,
