@@ -6,7 +6,9 @@ import { RULE_FILE_SCHEMA } from './rule-file-schema.ts';
 import { escapePointer, type RuleIssue } from './safe-json.ts';
 import { suggestion } from './did-you-mean.ts';
 
-const validate = createAjv().compile(RULE_FILE_SCHEMA);
+// verbose: errors carry their parentSchema (the allowed keys behind "did you
+// mean") and their schema (which key a `not` refused).
+const validate = createAjv({ verbose: true }).compile(RULE_FILE_SCHEMA);
 
 const ENUM_NOUNS: Record<string, { noun: string; values: readonly string[] }> = {
   fact: { noun: 'fact', values: FACT_NAMES },
@@ -51,7 +53,7 @@ function toIssue(file: string, error: ErrorObject, root: unknown): RuleIssue | u
         ? { file, pointer, message: `must be a string, number, boolean or a list of them, got ${describe(actual)}` }
         : undefined;
     case 'not':
-      return notIssue(file, pointer, root);
+      return notIssue(file, pointer, root, error.schema);
     case 'additionalProperties': {
       const extra = String(error.params.additionalProperty);
       const allowed = allowedKeys(error.parentSchema);
@@ -86,15 +88,18 @@ function toIssue(file: string, error: ErrorObject, root: unknown): RuleIssue | u
         message: `${JSON.stringify(actual)} must be an ISO 8601 date-time with an offset, e.g. "2026-12-20T00:00:00-05:00"`,
       };
     case 'type':
+      // Each branch of an anyOf reports its own type; the anyOf message says it once.
+      if (/\/anyOf\/\d+\/type$/.test(error.schemaPath)) return undefined;
       return { file, pointer, message: `must be ${article(String(error.params.type))}, got ${describe(actual)}` };
     default:
       return { file, pointer, message: `${error.message ?? 'is invalid'}${actual === undefined ? '' : `, got ${describe(actual)}`}` };
   }
 }
 
-function notIssue(file: string, pointer: string, root: unknown): RuleIssue {
+function notIssue(file: string, pointer: string, root: unknown, schema: unknown): RuleIssue {
   const policy = (root as { policy?: unknown }).policy;
-  const key = (root as Record<string, unknown>).settings !== undefined && policy !== 'referral' ? 'settings' : 'campaign';
+  // The refused key is the one the `not` requires: { required: ["settings"] }.
+  const key = (schema as { required?: string[] } | undefined)?.required?.[0] === 'settings' ? 'settings' : 'campaign';
   const owner = key === 'settings' ? 'referral' : 'campaign';
   return { file, pointer: `${pointer}/${key}`, message: `"${key}" belongs only in a ${owner} policy file; this file's policy is "${String(policy)}"` };
 }
