@@ -16,9 +16,14 @@ export function semanticIssues(file: string, content: RuleFileContent): RuleIssu
   const issues: RuleIssue[] = [];
   const report: Report = (pointer, message) => issues.push({ file, pointer, message });
 
+  // The date-time format admits forms Date.parse cannot read ("+05", leap
+  // second 23:59:60); such a file would have no instant and never be in force.
   const from = Date.parse(content.effectiveFrom);
-  if (content.effectiveUntil !== undefined && Date.parse(content.effectiveUntil) <= from) {
-    report('/effectiveUntil', `effectiveUntil (${content.effectiveUntil}) must be after effectiveFrom (${content.effectiveFrom})`);
+  if (Number.isNaN(from)) report('/effectiveFrom', unreadableInstant(content.effectiveFrom));
+  if (content.effectiveUntil !== undefined) {
+    const until = Date.parse(content.effectiveUntil);
+    if (Number.isNaN(until)) report('/effectiveUntil', unreadableInstant(content.effectiveUntil));
+    else if (until <= from) report('/effectiveUntil', `effectiveUntil (${content.effectiveUntil}) must be after effectiveFrom (${content.effectiveFrom})`);
   }
   if (content.campaign) checkCampaign(content.campaign, report);
 
@@ -33,6 +38,10 @@ export function semanticIssues(file: string, content: RuleFileContent): RuleIssu
   });
   if (content.policy === 'tiers') checkTierReachability(content.rules, report);
   return issues;
+}
+
+function unreadableInstant(text: string): string {
+  return `"${text}" cannot be read as an instant; write it like "2026-12-01T00:00:00-05:00"`;
 }
 
 function checkCampaign(campaign: NonNullable<RuleFileContent['campaign']>, report: Report): void {
@@ -229,15 +238,18 @@ function checkTierReachability(rules: RuleDefinition[], report: Report): void {
     .map((rule, index) => ({ index, threshold: tierThreshold(rule.conditions), percent: rule.event.params.cashbackPercent }))
     .filter((tier): tier is { index: number; threshold: number; percent: number } => tier.threshold !== undefined && typeof tier.percent === 'number')
     .sort((a, b) => a.threshold - b.threshold);
-  for (let i = 1; i < tiers.length; i++) {
-    const easier = tiers[i - 1]!;
-    const harder = tiers[i]!;
-    if (harder.threshold === easier.threshold) {
-      report(`/rules/${harder.index}/conditions`, `two tiers start at ${harder.threshold} successful referrals (/rules/${easier.index} too); give each tier its own threshold`);
-    } else if (compareDecimal(parseDecimal(harder.percent), parseDecimal(easier.percent)) <= 0) {
-      report(`/rules/${harder.index}/event/params/cashbackPercent`, `this tier needs ${harder.threshold} successful referrals but pays ${harder.percent}%, no more than the tier from ${easier.threshold} (${easier.percent}%), so it can never apply; raise its rate`);
+  // Compare with the best-paying easier tier, not only the next one down: with
+  // 0 → 3%, 10 → 1%, 50 → 2%, the 50 tier beats the 10 tier yet never applies.
+  let best: (typeof tiers)[number] | undefined;
+  tiers.forEach((harder, i) => {
+    const previous = tiers[i - 1];
+    if (previous && harder.threshold === previous.threshold) {
+      report(`/rules/${harder.index}/conditions`, `two tiers start at ${harder.threshold} successful referrals (/rules/${previous.index} too); give each tier its own threshold`);
+    } else if (best && compareDecimal(parseDecimal(harder.percent), parseDecimal(best.percent)) <= 0) {
+      report(`/rules/${harder.index}/event/params/cashbackPercent`, `this tier needs ${harder.threshold} successful referrals but pays ${harder.percent}%, no more than the tier from ${best.threshold} (${best.percent}%), so it can never apply; raise its rate`);
     }
-  }
+    if (!best || compareDecimal(parseDecimal(harder.percent), parseDecimal(best.percent)) > 0) best = harder;
+  });
 }
 
 function tierThreshold(conditions: ConditionNode): number | undefined {
