@@ -50,8 +50,8 @@ export function buildPurchaseFacts(input: PurchaseInput, settings: ReferralSetti
         subtotal: order.items.reduce((sum, item) => sum + item.unitPrice * item.quantity, 0),
         shopDiscountTotal: order.discounts.reduce((sum, discount) => sum + discount.amount, 0),
         itemCount: order.items.reduce((sum, item) => sum + item.quantity, 0),
-        categories: [...new Set(order.items.map((item) => item.category))],
-        discountKinds: [...new Set(order.discounts.map((discount) => discount.kind))],
+        categories: distinct(order.items, (item) => item.category),
+        discountKinds: distinct(order.discounts, (discount) => discount.kind),
         discountCodes: order.discounts.map((discount) => discount.code),
       },
       referral: { present: attribution.present, source: attribution.present && referral ? referral.source : 'none', clickAgeDays },
@@ -93,4 +93,14 @@ function fraudFacts(userId: string, signals: FraudSignals | undefined, referrerI
 
 function wholeDays(ms: number): number {
   return Math.floor(ms / DAY_MS);
+}
+
+/** Distinct values in first-seen order; carts are short, so a linear scan beats building a Set. */
+function distinct<T>(items: readonly T[], key: (item: T) => string): string[] {
+  const values: string[] = [];
+  for (const item of items) {
+    const value = key(item);
+    if (!values.includes(value)) values.push(value);
+  }
+  return values;
 }

@@ -11,9 +11,23 @@ export interface Decimal {
 
 const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?$/;
 
+const parsedNumbers = new Map<number, Decimal>();
+
 /** Parses "2.5", 2.5 or "20.00"; throws on exponents, NaN and other forms. */
 export function parseDecimal(input: string | number): Decimal {
-  const text = typeof input === 'number' ? numberToText(input) : input.trim();
+  if (typeof input === 'number') {
+    // Rule files repeat a handful of percents and factors; parse each once.
+    let parsed = parsedNumbers.get(input);
+    if (!parsed) {
+      parsed = parseDecimalText(numberToText(input));
+      if (parsedNumbers.size < 10_000) parsedNumbers.set(input, parsed);
+    }
+    return parsed;
+  }
+  return parseDecimalText(input.trim());
+}
+
+function parseDecimalText(text: string): Decimal {
   const match = DECIMAL_TEXT.exec(text);
   if (!match) throw new RangeError(`"${text}" is not a plain decimal number`);
   const [, sign = '', whole = '0', fraction = ''] = match;
