@@ -8,6 +8,7 @@ import { RuleRegistry } from './rules/rule-registry.ts';
 import { loadRuleSet } from './rules/rule-set-loader.ts';
 import { RuleVersionStore } from './rules/rule-version-store.ts';
 import { createApp, type RouteModule } from './api/app.ts';
+import { Metrics } from './observability/metrics.ts';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes.ts';
 
 /**
@@ -61,11 +62,13 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     const services = createServices(stores, config);
     const ruleSet = await services.rules.reload();
     logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
+    const metrics = new Metrics();
+    metrics.ruleSetLoaded(ruleSet.refs());
     const checks: ReadinessCheck[] = [
       { name: 'postgres', check: async () => void (await knex.raw('SELECT 1')) },
       { name: 'rules', check: async () => void services.rules.get() },
     ];
-    const app = createApp({ config, logger, routes: createRoutes(services, config), publicRoutes: [healthRoutes(checks)] });
+    const app = createApp({ config, logger, metrics, routes: createRoutes(services, config), publicRoutes: [healthRoutes(checks)] });
     return { app, knex, stores, services, close: () => knex.destroy() };
   } catch (error) {
     await knex.destroy();

@@ -6,6 +6,8 @@ import type { Logger } from '../logger.ts';
 import { ApiRouter } from './api-router.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { buildOpenApi } from './openapi.ts';
+import { mountDocs } from './docs-routes.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 /** A feature's routes: each feature folder exports one of these, wired in the composition root. */
 export type RouteModule = (api: ApiRouter) => void;
@@ -14,11 +16,12 @@ export interface AppOptions {
   config: Readonly<Config>;
   logger: Logger;
   routes: readonly RouteModule[];
+  metrics: Metrics;
   /** Public routes that are not part of the JSON API (share-link redirects, QR images, health). */
   publicRoutes?: readonly RouteModule[];
 }
 
-export function createApp({ config, logger, routes, publicRoutes = [] }: AppOptions): Express {
+export function createApp({ config, logger, routes, metrics, publicRoutes = [] }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -34,6 +37,7 @@ export function createApp({ config, logger, routes, publicRoutes = [] }: AppOpti
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
+  app.use(metrics.httpMiddleware());
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
 
   const api = new ApiRouter(config.apiKeys);
@@ -41,6 +45,10 @@ export function createApp({ config, logger, routes, publicRoutes = [] }: AppOpti
   app.get('/openapi.json', (_req, res) => {
     res.json(buildOpenApi(api.routes(), config.publicBaseUrl));
   });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  mountDocs(app);
   app.use(api.router);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
