@@ -10,6 +10,12 @@ import { RuleVersionStore } from './rules/rule-version-store.ts';
 import { createApp, type RouteModule } from './api/app.ts';
 import { Metrics } from './observability/metrics.ts';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes.ts';
+import { PurchaseContextLoader } from './referrals/purchase-context-loader.ts';
+import { ReferralCodeStore } from './referrals/referral-code-store.ts';
+import { ReferralCodeService } from './referrals/referral-code-service.ts';
+import { ShareLinks } from './referrals/share-links.ts';
+import { referralCodeRoutes } from './referrals/referral-code-routes.ts';
+import { shareLinkRoutes } from './referrals/share-link-routes.ts';
 
 /**
  * The composition root: every store and service is constructed here and
@@ -17,16 +23,22 @@ import { healthRoutes, type ReadinessCheck } from './api/health-routes.ts';
  */
 export interface Stores {
   ruleVersions: RuleVersionStore;
+  referralCodes: ReferralCodeStore;
+  purchaseContext: PurchaseContextLoader;
 }
 
 export function createStores(knex: Knex): Stores {
   return {
     ruleVersions: new RuleVersionStore(knex),
+    referralCodes: new ReferralCodeStore(knex),
+    purchaseContext: new PurchaseContextLoader(knex),
   };
 }
 
 export interface Services {
   rules: RuleRegistry;
+  referralCodes: ReferralCodeService;
+  shareLinks: ShareLinks;
 }
 
 export function createServices(stores: Stores, config: Readonly<Config>): Services {
@@ -35,11 +47,16 @@ export function createServices(stores: Stores, config: Readonly<Config>): Servic
     await stores.ruleVersions.record(ruleSet);
     return ruleSet;
   });
-  return { rules };
+  const referralCodes = new ReferralCodeService(stores.referralCodes);
+  const shareLinks = new ShareLinks(config.publicBaseUrl, config.shopUrl);
+  return { rules, referralCodes, shareLinks };
 }
 
-export function createRoutes(_services: Services, _config: Readonly<Config>): RouteModule[] {
-  return [];
+export function createRoutes(services: Services, config: Readonly<Config>): RouteModule[] {
+  return [
+    referralCodeRoutes(services.referralCodes, services.shareLinks, config.apiKeys),
+    shareLinkRoutes(services.referralCodes, services.shareLinks, config.publicBaseUrl.startsWith('https:')),
+  ];
 }
 
 export interface Application {
