@@ -16,6 +16,8 @@ import { ReferralCodeService } from './referrals/referral-code-service.ts';
 import { ShareLinks } from './referrals/share-links.ts';
 import { referralCodeRoutes } from './referrals/referral-code-routes.ts';
 import { shareLinkRoutes } from './referrals/share-link-routes.ts';
+import { CheckoutQuoteService } from './checkout/checkout-quote-service.ts';
+import { checkoutQuoteRoutes } from './checkout/checkout-quote-routes.ts';
 
 /**
  * The composition root: every store and service is constructed here and
@@ -39,6 +41,7 @@ export interface Services {
   rules: RuleRegistry;
   referralCodes: ReferralCodeService;
   shareLinks: ShareLinks;
+  quotes: CheckoutQuoteService;
 }
 
 export function createServices(stores: Stores, config: Readonly<Config>): Services {
@@ -49,13 +52,15 @@ export function createServices(stores: Stores, config: Readonly<Config>): Servic
   });
   const referralCodes = new ReferralCodeService(stores.referralCodes);
   const shareLinks = new ShareLinks(config.publicBaseUrl, config.shopUrl);
-  return { rules, referralCodes, shareLinks };
+  const quotes = new CheckoutQuoteService(rules, stores.purchaseContext);
+  return { rules, referralCodes, shareLinks, quotes };
 }
 
 export function createRoutes(services: Services, config: Readonly<Config>): RouteModule[] {
   return [
     referralCodeRoutes(services.referralCodes, services.shareLinks, config.apiKeys),
     shareLinkRoutes(services.referralCodes, services.shareLinks, config.publicBaseUrl.startsWith('https:')),
+    checkoutQuoteRoutes(services.quotes),
   ];
 }
 

@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Record<string, { status: number; title: string }> = {
   'rule-set-invalid': { status: 422, title: 'Rule set invalid' },
   'no-rules-in-force': { status: 422, title: 'No rule set in force' },
   'invalid-request': { status: 400, title: 'Invalid request' },
+  'unknown-currency': { status: 400, title: 'Unknown currency' },
   unavailable: { status: 503, title: 'Service unavailable' },
   'database-not-migrated': { status: 503, title: 'Database not migrated' },
 };
