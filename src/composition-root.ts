@@ -16,6 +16,22 @@ import { ReferralCodeService } from './referrals/referral-code-service.ts';
 import { ShareLinks } from './referrals/share-links.ts';
 import { referralCodeRoutes } from './referrals/referral-code-routes.ts';
 import { shareLinkRoutes } from './referrals/share-link-routes.ts';
+import { EventInboxStore } from './events/event-inbox-store.ts';
+import { EventProcessingStore } from './events/event-processing-store.ts';
+import { OrderStore } from './events/order-store.ts';
+import { CampaignBudgetStore } from './events/campaign-budget-store.ts';
+import { EventQueue } from './events/event-queue.ts';
+import { EventIngestService } from './events/event-ingest-service.ts';
+import { EventStatusService } from './events/event-status-service.ts';
+import { FailedJobsService } from './events/failed-jobs-service.ts';
+import { PurchaseProcessor } from './events/purchase-processor.ts';
+import { RefundProcessor } from './events/refund-processor.ts';
+import { EventProcessor } from './events/event-processor.ts';
+import { RecoveryLoop, type RecoveryOptions } from './events/recovery-loop.ts';
+import { eventRoutes, failedJobRoutes } from './events/event-routes.ts';
+import { RewardLedgerStore } from './rewards/reward-ledger-store.ts';
+import { ReferralStatusStore } from './rewards/referral-status-store.ts';
+import { RewardLifecycleService } from './rewards/reward-lifecycle-service.ts';
 import { CheckoutQuoteService } from './checkout/checkout-quote-service.ts';
 import { checkoutQuoteRoutes } from './checkout/checkout-quote-routes.ts';
 
@@ -64,11 +80,62 @@ export function createRoutes(services: Services, config: Readonly<Config>): Rout
   ];
 }
 
+/** Stores of the purchase-event pipeline and the reward ledger (issue 4). */
+export interface EventStores {
+  inbox: EventInboxStore;
+  processing: EventProcessingStore;
+  orders: OrderStore;
+  budgets: CampaignBudgetStore;
+  ledger: RewardLedgerStore;
+  referralStatus: ReferralStatusStore;
+}
+
+export function createEventStores(knex: Knex): EventStores {
+  return {
+    inbox: new EventInboxStore(knex),
+    processing: new EventProcessingStore(),
+    orders: new OrderStore(),
+    budgets: new CampaignBudgetStore(),
+    ledger: new RewardLedgerStore(knex),
+    referralStatus: new ReferralStatusStore(),
+  };
+}
+
+export interface EventServices {
+  stores: EventStores;
+  queue: EventQueue;
+  ingest: EventIngestService;
+  status: EventStatusService;
+  failedJobs: FailedJobsService;
+  processor: EventProcessor;
+  lifecycle: RewardLifecycleService;
+}
+
+export function createEventServices(knex: Knex, stores: EventStores, rules: RuleRegistry, contexts: PurchaseContextLoader, config: Readonly<Config>, logger: Logger): EventServices {
+  const queue = new EventQueue(config, logger);
+  const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.ledger, stores.processing, stores.inbox);
+  const refunds = new RefundProcessor(knex, stores.orders, stores.ledger, stores.referralStatus, stores.processing, stores.inbox);
+  return {
+    stores,
+    queue,
+    ingest: new EventIngestService(stores.inbox, queue),
+    status: new EventStatusService(stores.inbox, stores.ledger),
+    failedJobs: new FailedJobsService(queue, stores.inbox),
+    processor: new EventProcessor(stores.inbox, purchases, refunds, logger),
+    lifecycle: new RewardLifecycleService(knex, stores.ledger, stores.referralStatus),
+  };
+}
+
+export function eventRouteModules(events: EventServices): RouteModule[] {
+  return [eventRoutes(events.ingest, events.status), failedJobRoutes(events.failedJobs)];
+}
+
 export interface Application {
   app: Express;
   knex: Knex;
   stores: Stores;
   services: Services;
+  events: EventServices;
   close(): Promise<void>;
 }
 
@@ -84,14 +151,51 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     const services = createServices(stores, config);
     const ruleSet = await services.rules.reload();
     logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
+    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger);
     const metrics = new Metrics();
     metrics.ruleSetLoaded(ruleSet.refs());
     const checks: ReadinessCheck[] = [
       { name: 'postgres', check: async () => void (await knex.raw('SELECT 1')) },
       { name: 'rules', check: async () => void services.rules.get() },
     ];
-    const app = createApp({ config, logger, metrics, routes: createRoutes(services, config), publicRoutes: [healthRoutes(checks)] });
-    return { app, knex, stores, services, close: () => knex.destroy() };
+    const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events)], publicRoutes: [healthRoutes(checks)] });
+    return { app, knex, stores, services, events, close: async () => { await events.queue.close(); await knex.destroy(); } };
+  } catch (error) {
+    await knex.destroy();
+    throw error;
+  }
+}
+
+export interface WorkerApplication {
+  knex: Knex;
+  rules: RuleRegistry;
+  events: EventServices;
+  recovery: RecoveryLoop;
+  close(): Promise<void>;
+}
+
+/** What `npm run worker` runs: the same stores and rules as the API, without HTTP. */
+export async function createWorkerApplication(config: Readonly<Config>, logger: Logger, recovery: RecoveryOptions = {}): Promise<WorkerApplication> {
+  const knex = createKnex(config.databaseUrl, { min: 0, max: Math.max(10, config.workerConcurrency + 4) });
+  try {
+    await assertMigrated(knex);
+    const stores = createStores(knex);
+    const services = createServices(stores, config);
+    const ruleSet = await services.rules.reload();
+    logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
+    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger);
+    const loop = new RecoveryLoop(events.stores.inbox, events.queue, logger, recovery);
+    return {
+      knex,
+      rules: services.rules,
+      events,
+      recovery: loop,
+      close: async () => {
+        await loop.stop();
+        await events.queue.close();
+        await knex.destroy();
+      },
+    };
   } catch (error) {
     await knex.destroy();
     throw error;

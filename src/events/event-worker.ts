@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { RewardLifecycleService } from '../rewards/reward-lifecycle-service.ts';
+import type { EventProcessor } from './event-processor.ts';
+import { CONFIRM_JOB, EVENTS_QUEUE, redisOptions, type EventJobData, type EventQueue } from './event-queue.ts';
+
+/** How often the hold confirmation sweep runs. */
+export const CONFIRM_EVERY_MS = 60_000;
+
+/**
+ * The BullMQ worker: purchase events go to the EventProcessor, the scheduled
+ * sweep to the lifecycle. Delivery is at least once; every handler is
+ * idempotent against the database, which is what makes the effect exactly once.
+ */
+export function createEventWorker(processor: EventProcessor, lifecycle: RewardLifecycleService, config: Readonly<Config>, logger: Logger): Worker<EventJobData> {
+  const worker = new Worker<EventJobData>(
+    EVENTS_QUEUE,
+    async (job: Job<EventJobData>) => {
+      if (job.name === CONFIRM_JOB) return lifecycle.confirmDue(new Date());
+      if (!job.data.eventId) throw new Error(`job ${job.id} carries no event id`);
+      return processor.handle(job.data.eventId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+    },
+    {
+      connection: redisOptions(config.redisUrl, 'worker'),
+      prefix: config.queuePrefix,
+      concurrency: config.workerConcurrency,
+      autorun: false,
+    },
+  );
+  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  worker.on('failed', (job, error) => {
+    if (job) logger.warn({ jobId: job.id, attemptsMade: job.attemptsMade, err: error }, 'job failed');
+  });
+  return worker;
+}
+
+/** Registers the every-minute confirmation sweep (idempotent: one scheduler per id). */
+export async function scheduleConfirmations(queue: EventQueue): Promise<void> {
+  await queue.queue.upsertJobScheduler(CONFIRM_JOB, { every: CONFIRM_EVERY_MS }, { name: CONFIRM_JOB, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+}
+
+/**
+ * BullMQ loses jobs when Redis evicts keys under memory pressure; only
+ * `noeviction` is safe. Returns the policy so the caller can warn.
+ */
+export async function redisEvictionPolicy(redisUrl: string): Promise<string> {
+  const client = new Redis({ ...redisOptions(redisUrl, 'producer'), lazyConnect: true });
+  try {
+    await client.connect();
+    const reply = (await client.config('GET', 'maxmemory-policy')) as string[];
+    return reply[1] ?? 'unknown';
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,50 @@
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createWorkerApplication } from './composition-root.ts';
+import { createEventWorker, redisEvictionPolicy, scheduleConfirmations } from './events/event-worker.ts';
+
+/** `npm run worker`: processes purchase events and confirms rewards whose hold ended. */
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+
+try {
+  const policy = await redisEvictionPolicy(config.redisUrl);
+  if (policy !== 'noeviction') {
+    logger.error(
+      { maxmemoryPolicy: policy },
+      `REDIS IS NOT SAFE FOR QUEUES: maxmemory-policy is "${policy}"; under memory pressure Redis will evict BullMQ jobs and events will wait for the recovery loop. Set "maxmemory-policy noeviction".`,
+    );
+  }
+} catch (error) {
+  logger.warn({ err: error }, 'could not read Redis maxmemory-policy; is Redis up?');
+}
+
+let application;
+try {
+  application = await createWorkerApplication(config, logger);
+} catch (error) {
+  logger.fatal({ err: error }, `cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
+const { events, recovery } = application;
+const worker = createEventWorker(events.processor, events.lifecycle, config, logger);
+await scheduleConfirmations(events.queue).catch((error) => logger.warn({ err: error }, 'could not schedule the confirmation sweep yet'));
+recovery.start();
+void worker.run();
+logger.info({ concurrency: config.workerConcurrency, prefix: config.queuePrefix }, 'worker started');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'shutting down: finishing jobs in flight');
+    // close() waits for active jobs; anything it cannot finish is re-delivered after its lock
+    // expires, and the database makes that re-delivery a no-op.
+    void worker
+      .close()
+      .then(() => application.close())
+      .then(() => process.exit(0))
+      .catch((error) => {
+        logger.error({ err: error }, 'unclean shutdown');
+        process.exit(1);
+      });
+  });
+}
