@@ -17,3 +17,13 @@ export class NoRuleSetInForceError extends DomainError {
     super(`no rule file in force at ${at} for polic${missingPolicies.length === 1 ? 'y' : 'ies'}: ${missingPolicies.join(', ')}`, 'no-rules-in-force');
   }
 }
+
+/**
+ * An instant that Date.parse cannot read. The date-time format admits some
+ * ("+05" offsets, leap seconds), so schema-valid input can still reach here.
+ */
+export class UnreadableInstantError extends DomainError {
+  constructor(what: string) {
+    super(`${what} cannot be read as an instant; write it like "2026-12-01T00:00:00-05:00"`, 'invalid-request');
+  }
+}

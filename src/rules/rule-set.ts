@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { REQUIRED_POLICIES, type PolicyName } from './effect-catalog.ts';
 import { resolveCampaignWindow, type ResolvedWindow } from './campaign-window.ts';
 import type { LoadedRuleFile, ReferralSettings, RuleFileRef } from './rule-file.ts';
-import { NoRuleSetInForceError } from './rule-errors.ts';
+import { NoRuleSetInForceError, UnreadableInstantError } from './rule-errors.ts';
 
 export interface ActiveCampaign {
   readonly file: LoadedRuleFile;
@@ -57,8 +57,11 @@ export class RuleSet {
    * The files in force at `at` (epoch ms): per timeline, the file with the
    * greatest effectiveFrom <= at whose effectiveUntil (exclusive) is later.
    * @throws NoRuleSetInForceError when a required policy has no file in force.
+   * @throws UnreadableInstantError when `at` is NaN (Date.parse of an unreadable time).
    */
   select(at: number): SelectedRules {
+    // NaN matches no version, and NoRuleSetInForceError cannot even format it.
+    if (Number.isNaN(at)) throw new UnreadableInstantError('the order time');
     const policies = new Map<Exclude<PolicyName, 'campaign'>, LoadedRuleFile>();
     const campaigns: ActiveCampaign[] = [];
     for (const [key, timeline] of this.timelines) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveCampaignWindow } from '../../src/rules/campaign-window.ts';
-import { NoRuleSetInForceError } from '../../src/rules/rule-errors.ts';
+import { NoRuleSetInForceError, UnreadableInstantError } from '../../src/rules/rule-errors.ts';
 import { buildRuleSet } from '../../src/rules/rule-set-loader.ts';
 import type { RuleSet } from '../../src/rules/rule-set.ts';
 import { evaluatePurchase } from '../../src/engine/evaluate-purchase.ts';
@@ -75,6 +75,17 @@ describe('policy versions', () => {
     await expect(evaluatePurchase(ruleSet, purchase({ occurredAt: '2025-12-31T23:59:59.999Z' }))).rejects.toThrow(
       'no rule file in force at 2025-12-31T23:59:59.999Z for policies: referral, tiers, stacking, fraud',
     );
+  });
+});
+
+describe('an order time that cannot be read', () => {
+  const ruleSet = ruleSetWith(() => {});
+
+  it.each(['2026-03-10T12:00:00+05', '2026-12-31T23:59:60Z', 'yesterday'])('is refused as a bad request, not a crash: %s', async (occurredAt) => {
+    // "+05" and leap seconds pass the date-time format but Date.parse gives NaN.
+    const evaluation = evaluatePurchase(ruleSet, purchase({ occurredAt }));
+    await expect(evaluation).rejects.toThrow(UnreadableInstantError);
+    await expect(evaluation).rejects.toMatchObject({ code: 'invalid-request', message: 'the order time cannot be read as an instant; write it like "2026-12-01T00:00:00-05:00"' });
   });
 });
 
