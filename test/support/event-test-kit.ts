@@ -10,7 +10,7 @@ export interface EventTestKit extends TestApp {
   /** Starts an in-process BullMQ worker on this file's private queue prefix. */
   startWorker(): Promise<Worker>;
   worker: WorkerApplication | undefined;
-  post(event: Record<string, unknown>): Promise<request.Response>;
+  post(event: Record<string, unknown>): request.Test;
   /** Waits until every inbox event left 'accepted' (processed, failed or deferred). */
   settle(timeoutMs?: number): Promise<void>;
   referralCode(code: string, userId: string): Promise<void>;
