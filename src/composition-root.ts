@@ -34,6 +34,12 @@ import { ReferralStatusStore } from './rewards/referral-status-store.ts';
 import { RewardLifecycleService } from './rewards/reward-lifecycle-service.ts';
 import { CheckoutQuoteService } from './checkout/checkout-quote-service.ts';
 import { checkoutQuoteRoutes } from './checkout/checkout-quote-routes.ts';
+import { ReferralHistoryStore } from './referrals/referral-history-store.ts';
+import { ReferralHistoryService } from './referrals/referral-history-service.ts';
+import { referralHistoryRoutes } from './referrals/referral-history-routes.ts';
+import { RewardHistoryStore } from './rewards/reward-history-store.ts';
+import { RewardHistoryService } from './rewards/reward-history-service.ts';
+import { rewardHistoryRoutes } from './rewards/reward-history-routes.ts';
 
 /**
  * The composition root: every store and service is constructed here and
@@ -43,6 +49,8 @@ export interface Stores {
   ruleVersions: RuleVersionStore;
   referralCodes: ReferralCodeStore;
   purchaseContext: PurchaseContextLoader;
+  referralHistory: ReferralHistoryStore;
+  rewardHistory: RewardHistoryStore;
 }
 
 export function createStores(knex: Knex): Stores {
@@ -50,6 +58,8 @@ export function createStores(knex: Knex): Stores {
     ruleVersions: new RuleVersionStore(knex),
     referralCodes: new ReferralCodeStore(knex),
     purchaseContext: new PurchaseContextLoader(knex),
+    referralHistory: new ReferralHistoryStore(knex),
+    rewardHistory: new RewardHistoryStore(knex),
   };
 }
 
@@ -58,6 +68,8 @@ export interface Services {
   referralCodes: ReferralCodeService;
   shareLinks: ShareLinks;
   quotes: CheckoutQuoteService;
+  referralHistory: ReferralHistoryService;
+  rewardHistory: RewardHistoryService;
 }
 
 export function createServices(stores: Stores, config: Readonly<Config>): Services {
@@ -69,7 +81,9 @@ export function createServices(stores: Stores, config: Readonly<Config>): Servic
   const referralCodes = new ReferralCodeService(stores.referralCodes);
   const shareLinks = new ShareLinks(config.publicBaseUrl, config.shopUrl);
   const quotes = new CheckoutQuoteService(rules, stores.purchaseContext);
-  return { rules, referralCodes, shareLinks, quotes };
+  const referralHistory = new ReferralHistoryService(stores.referralHistory, referralCodes, shareLinks, rules);
+  const rewardHistory = new RewardHistoryService(stores.rewardHistory);
+  return { rules, referralCodes, shareLinks, quotes, referralHistory, rewardHistory };
 }
 
 export function createRoutes(services: Services, config: Readonly<Config>): RouteModule[] {
@@ -77,6 +91,8 @@ export function createRoutes(services: Services, config: Readonly<Config>): Rout
     referralCodeRoutes(services.referralCodes, services.shareLinks, config.apiKeys),
     shareLinkRoutes(services.referralCodes, services.shareLinks, config.publicBaseUrl.startsWith('https:')),
     checkoutQuoteRoutes(services.quotes),
+    referralHistoryRoutes(services.referralHistory),
+    rewardHistoryRoutes(services.rewardHistory),
   ];
 }
 
