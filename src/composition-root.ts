@@ -10,6 +10,7 @@ import { RuleVersionStore } from './rules/rule-version-store.ts';
 import { createApp, type RouteModule } from './api/app.ts';
 import { Metrics } from './observability/metrics.ts';
 import { healthRoutes, type ReadinessCheck } from './api/health-routes.ts';
+import { RedisPing } from './api/redis-ping.ts';
 import { PurchaseContextLoader } from './referrals/purchase-context-loader.ts';
 import { ReferralCodeStore } from './referrals/referral-code-store.ts';
 import { ReferralCodeService } from './referrals/referral-code-service.ts';
@@ -170,12 +171,14 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger);
     const metrics = new Metrics();
     metrics.ruleSetLoaded(ruleSet.refs());
+    const redis = new RedisPing(config.redisUrl);
     const checks: ReadinessCheck[] = [
       { name: 'postgres', check: async () => void (await knex.raw('SELECT 1')) },
       { name: 'rules', check: async () => void services.rules.get() },
+      { name: 'redis', check: () => redis.check() },
     ];
     const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events)], publicRoutes: [healthRoutes(checks)] });
-    return { app, knex, stores, services, events, close: async () => { await events.queue.close(); await knex.destroy(); } };
+    return { app, knex, stores, services, events, close: async () => { redis.close(); await events.queue.close(); await knex.destroy(); } };
   } catch (error) {
     await knex.destroy();
     throw error;
