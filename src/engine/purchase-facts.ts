@@ -1,6 +1,7 @@
 import type { ReferralSettings } from '../rules/rule-file.ts';
 import { normalizeEmail } from './normalize-email.ts';
 import type { FraudSignals, PurchaseInput } from './purchase-input.ts';
+import { InvalidPurchaseError } from './invalid-purchase-error.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -37,6 +38,11 @@ export function buildPurchaseFacts(input: PurchaseInput, settings: ReferralSetti
   const { order, context } = input;
   const at = Date.parse(order.occurredAt);
   const referral = context.referral;
+  if (context.referee.priorOrderCount > 0 && !context.referee.firstOrderAt) {
+    // Without it, "days since the first order" would read 0 and a years-old
+    // referee would still earn first-year cashback: refuse instead of guessing.
+    throw new InvalidPurchaseError('context.referee.firstOrderAt is required when priorOrderCount > 0');
+  }
   const attribution = attribute(input, settings, at);
   const clickAgeDays = referral?.source === 'link' && referral.clickedAt
     ? wholeDays(Date.parse(referral.boundAt ?? order.occurredAt) - Date.parse(referral.clickedAt))
@@ -74,7 +80,9 @@ function attribute(input: PurchaseInput, settings: ReferralSettings, at: number)
   if (context.referee.priorOrderCount > 0) return { present: false, reason: 'the customer had ordered before, so is not a new referee' };
   if (referral.source === 'link') {
     const clickedAt = referral.clickedAt ? Date.parse(referral.clickedAt) : Number.NaN;
-    if (!(at - clickedAt <= settings.attributionWindowDays * DAY_MS)) {
+    if (Number.isNaN(clickedAt)) return { present: false, reason: 'the referral link click has no readable time' };
+    if (clickedAt > at) return { present: false, reason: 'the referral link was clicked after the order was placed' };
+    if (at - clickedAt > settings.attributionWindowDays * DAY_MS) {
       return { present: false, reason: `the referral link was clicked more than ${settings.attributionWindowDays} days before the order` };
     }
   }

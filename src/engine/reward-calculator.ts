@@ -163,6 +163,10 @@ function computeReferrerRewards(input: PurchaseInput, selected: SelectedRules, r
     }
   }
 
+  if (!cashbackRule) {
+    explain('cashback', 'no cashback: no referrer-cashback rule applies to this order (for example, it falls outside the cashback period after the first order)');
+  }
+
   for (const bonus of effectsOf('bonus-points')) {
     const campaignId = bonus.file.content.policy === 'campaign' ? bonus.file.content.id : undefined;
     const requested = BigInt(bonus.params.points as number);

@@ -1,4 +1,4 @@
-import { dinero, multiply, transformScale, toSnapshot, allocate, down, halfEven } from 'dinero.js/bigint';
+import { dinero, multiply, transformScale, toSnapshot, down, halfEven } from 'dinero.js/bigint';
 import { currencyOf, exponentOf } from './currency.ts';
 import { decimalToString, type Decimal } from './decimal.ts';
 
@@ -48,13 +48,28 @@ export function scaleBy(amount: bigint, currency: string, factor: Decimal, round
 }
 
 /**
- * Splits `total` in proportion to `ratios` so that the parts add up to exactly
- * `total` (largest remainder, dinero.js `allocate`).
+ * Splits a non-negative `total` in proportion to `ratios` so that the parts add
+ * up to exactly `total`: each part gets the floor of its exact share, and the
+ * units left over go to the parts with the largest remainders (ties: earlier
+ * first). Hand-written because dinero.js `allocate` hands leftovers to the
+ * largest ratios instead, which is not the documented policy (docs/money.md).
  */
-export function allocateProportionally(total: bigint, currency: string, ratios: readonly bigint[]): bigint[] {
-  if (ratios.every((ratio) => ratio === 0n)) return ratios.map(() => 0n);
-  const parts = allocate(dinero({ amount: total, currency: currencyOf(currency) }), [...ratios]);
-  return parts.map((part) => toSnapshot(part).amount);
+export function allocateProportionally(total: bigint, _currency: string, ratios: readonly bigint[]): bigint[] {
+  if (total < 0n) throw new RangeError('allocateProportionally splits non-negative amounts');
+  if (ratios.some((ratio) => ratio < 0n)) throw new RangeError('ratios must not be negative');
+  const sum = ratios.reduce((a, b) => a + b, 0n);
+  if (sum === 0n) return ratios.map(() => 0n);
+  const parts = ratios.map((ratio) => (total * ratio) / sum);
+  let leftover = total - parts.reduce((a, b) => a + b, 0n);
+  const byRemainder = ratios
+    .map((ratio, index) => ({ index, remainder: (total * ratio) % sum }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of byRemainder) {
+    if (leftover === 0n) break;
+    parts[index]! += 1n;
+    leftover -= 1n;
+  }
+  return parts;
 }
 
 export function minBigInt(...values: bigint[]): bigint {

@@ -37,7 +37,8 @@ export function crossFileIssues(files: readonly LoadedRuleFile[], label: string)
     for (let i = 1; i < ordered.length; i++) {
       const earlier = ordered[i - 1]!;
       const later = ordered[i]!;
-      if (later.from !== earlier.from && later.content.version <= earlier.content.version) {
+      const sameIdVersion = later.content.id === earlier.content.id && later.content.version === earlier.content.version; // reported above
+      if (later.from !== earlier.from && !sameIdVersion && later.content.version <= earlier.content.version) {
         issues.push({ file: later.file, pointer: '/version', message: `${timeline}: version ${later.content.version} starts after version ${earlier.content.version} (${earlier.file}); a later version needs a higher number` });
       }
     }

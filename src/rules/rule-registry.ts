@@ -8,15 +8,22 @@ import type { RuleSet } from './rule-set.ts';
 export class RuleRegistry {
   private current: RuleSet | undefined;
   private loadedAt: Date | undefined;
+  private pending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly load: () => Promise<RuleSet>) {}
 
   /** @throws RuleSetInvalidError, leaving the current rule set in place. */
-  async reload(): Promise<RuleSet> {
-    const next = await this.load();
-    this.current = next;
-    this.loadedAt = new Date();
-    return next;
+  reload(): Promise<RuleSet> {
+    // Reloads run one after another, so a slow older load can never finish
+    // last and replace a newer set.
+    const run = this.pending.then(async () => {
+      const next = await this.load();
+      this.current = next;
+      this.loadedAt = new Date();
+      return next;
+    });
+    this.pending = run.catch(() => undefined);
+    return run;
   }
 
   /** The rule set in use. @throws Error before the first successful load. */

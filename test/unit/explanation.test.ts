@@ -117,10 +117,35 @@ describe('a result explains itself', () => {
   });
 
   it('gives the reason when there is no referral reward at all', async () => {
-    const result = await evaluatePurchase(ruleSet, purchase({ priorOrderCount: 2 }));
+    const result = await evaluatePurchase(ruleSet, purchase({ priorOrderCount: 2, firstOrderAt: '2026-01-15T10:00:00Z' }));
     expect(result.rewards).toEqual([]);
     expect(result.explanation).toEqual([
       { step: 'attribution', message: 'no referral reward: the customer had ordered before, so is not a new referee' },
     ]);
+  });
+});
+
+describe('inputs the engine refuses or explains', () => {
+  it('refuses a repeat buyer without the time of the first order, instead of treating it as day 0', async () => {
+    await expect(evaluatePurchase(ruleSet, purchase({ priorOrderCount: 2 }))).rejects.toThrow(/firstOrderAt is required/);
+  });
+
+  it('does not attribute a link click dated after the order', async () => {
+    const input = purchase();
+    input.context.referral = { referrerId: 'referrer-1', source: 'link', clickedAt: '2026-06-02T00:00:00Z' };
+    input.order.occurredAt = '2026-06-01T12:00:00Z';
+    const result = await evaluatePurchase(ruleSet, input);
+    expect(result.referral.present).toBe(false);
+    expect(result.explanation[0]?.message).toBe('no referral reward: the referral link was clicked after the order was placed');
+  });
+
+  it('says why there is no cashback after the first year', async () => {
+    const input = purchase({ priorOrderCount: 3, firstOrderAt: '2025-01-01T00:00:00Z' });
+    input.context.referral = { referrerId: 'referrer-1', source: 'code', code: 'ABCD2345', boundAt: '2025-01-01T00:00:00Z' };
+    const result = await evaluatePurchase(ruleSet, input);
+    expect(result.rewards).toEqual([]);
+    expect(result.explanation.map((line) => line.message)).toContain(
+      'no cashback: no referrer-cashback rule applies to this order (for example, it falls outside the cashback period after the first order)',
+    );
   });
 });

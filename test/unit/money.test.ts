@@ -104,3 +104,12 @@ describe('allocateProportionally', () => {
     }
   });
 });
+
+describe('allocateProportionally hands leftovers to the largest remainders', () => {
+  it('gives the leftover unit to the parts whose exact shares lost the most', () => {
+    // Exact shares 1.0, 0.8, 0.2: floors 1, 0, 0 and one unit left, which goes to 0.8.
+    expect(allocateProportionally(2n, 'USD', [5n, 4n, 1n])).toEqual([1n, 1n, 0n]);
+    // Exact shares 5.0, 4.6, 0.4.
+    expect(allocateProportionally(10n, 'USD', [50n, 46n, 4n])).toEqual([5n, 5n, 0n]);
+  });
+});
