@@ -36,6 +36,12 @@ export interface Config {
   jobAttempts: number;
   /** First retry delay; doubles each attempt. @defaultValue 1000 */
   jobBackoffMs: number;
+  /**
+   * BullMQ lockDuration: a job whose worker died is re-delivered once its lock
+   * expires (and the stalled check, run at the same interval, sees it).
+   * Evaluation must stay far below it. @defaultValue 30000
+   */
+  jobLockMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +66,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16, 1, 1000),
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 8, 1, 100),
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
+    jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1000, 600_000),
   };
   if (config.apiKeys.length === 0 && nodeEnv === 'production') {
     throw new ConfigError('API_KEYS: required when NODE_ENV=production (comma-separated scope:key pairs, scopes "checkout" and "admin")');

@@ -26,6 +26,11 @@ export function createEventWorker(processor: EventProcessor, lifecycle: RewardLi
       connection: redisOptions(config.redisUrl, 'worker'),
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
+      lockDuration: config.jobLockMs,
+      stalledInterval: config.jobLockMs,
+      // A job stalls when its worker dies. Re-delivery is always safe here (the database
+      // refuses a second effect), so a crash-looping deployment must not fail events for good.
+      maxStalledCount: 1000,
       autorun: false,
     },
   );
