@@ -1,5 +1,5 @@
 import type { FraudSignals } from '../engine/purchase-input.ts';
-import { USER_ID, CODE_PARAM } from '../referrals/referral-code-schemas.ts';
+import { USER_ID } from '../referrals/referral-code-schemas.ts';
 
 /**
  * Money is integer minor units. The bounds keep every sum the engine forms
@@ -37,16 +37,17 @@ export const QUOTE_BODY = {
         properties: { code: TEXT, kind: TEXT, amount: MINOR_UNITS },
       },
     },
-    referralCode: { ...CODE_PARAM, description: 'The code typed at checkout, any case.' },
-    visitorId: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$', description: 'The `rvid` cookie the share link set.' },
+    // As typed: a code that matches nothing is no referral (and the explanation says so), not a failed checkout.
+    referralCode: { type: 'string', minLength: 1, maxLength: 200, description: 'The code typed at checkout, any case.' },
+    visitorId: { type: 'string', minLength: 1, maxLength: 200, description: 'The `rvid` cookie the share link set.' },
     at: { type: 'string', format: 'date-time', description: 'When the order is placed; decides the rule versions. Defaults to now.' },
     signals: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        email: { type: 'string', maxLength: 320 },
-        deviceFingerprint: { type: 'string', maxLength: 256 },
-        paymentFingerprint: { type: 'string', maxLength: 256 },
+        email: { type: 'string', minLength: 3, maxLength: 320 },
+        deviceFingerprint: { type: 'string', minLength: 1, maxLength: 200 },
+        paymentFingerprint: { type: 'string', minLength: 1, maxLength: 200 },
       },
     },
   },

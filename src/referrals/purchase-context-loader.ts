@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { normalizeEmail } from '../engine/normalize-email.ts';
 import type { FraudSignals, PurchaseContext, ReferralCandidate } from '../engine/purchase-input.ts';
 import type { ReferralSettings } from '../rules/rule-file.ts';
+import { canonicalCode } from './referral-code-generator.ts';
 
 /** What identifies a purchase for the context lookup: the order as checkout or the event reports it. */
 export interface PurchaseLookup {
@@ -62,7 +63,7 @@ export class PurchaseContextLoader {
       };
     }
     if (lookup.referralCode) {
-      const code = await db('referral_codes').where({ code: lookup.referralCode.toUpperCase(), active: true }).first('code', 'user_id');
+      const code = await db('referral_codes').where({ code: canonicalCode(lookup.referralCode), active: true }).first('code', 'user_id');
       if (code) return { referrerId: code.user_id, source: 'code', code: code.code };
     }
     if (lookup.visitorId) {

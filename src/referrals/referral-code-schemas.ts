@@ -1,5 +1,6 @@
 /** JSON Schemas of the referral-code routes: ajv validates with them and /openapi.json publishes them. */
-export const USER_ID = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } as const;
+/** The shop's own user ids, as the purchase events carry them. */
+export const USER_ID = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
 export const CODE_PARAM = { type: 'string', pattern: '^[A-Za-z0-9]{4,32}$' } as const;
 

@@ -53,12 +53,6 @@ export class ReferralCodeService {
     return found;
   }
 
-  /** The active code, or undefined: share links never fail, they just stop attributing. */
-  async findActive(code: string): Promise<ReferralCode | undefined> {
-    const found = await this.store.findByCode(canonicalCode(code));
-    return found?.active ? found : undefined;
-  }
-
   async findForUser(userId: string): Promise<ReferralCode | undefined> {
     return this.store.findForUser(userId);
   }

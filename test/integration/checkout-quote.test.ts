@@ -77,6 +77,15 @@ describe('POST /v1/checkout/quote', () => {
     expect(res.body.explanation[0].message).toMatch(/no referral code or attributed link click/);
   });
 
+  it('treats a code that matches nothing as no referral rather than an error', async () => {
+    for (const referralCode of ['NOSUCH99', ' not a code! ']) {
+      const res = await request(t.app).post('/v1/checkout/quote').send({ userId: 'typo', ...cart, referralCode, at: AT }).expect(200);
+      expect(res.body).toMatchObject({ refereeDiscount: 0, referral: { present: false } });
+    }
+    const padded = await request(t.app).post('/v1/checkout/quote').send({ userId: 'typo', ...cart, referralCode: ` ${code.toLowerCase()} `, at: AT }).expect(200);
+    expect(padded.body.referral).toMatchObject({ present: true, referrerId: 'alice' });
+  });
+
   it('defaults `at` to now', async () => {
     const res = await request(t.app).post('/v1/checkout/quote').send({ userId: 'friend-3', ...cart, referralCode: code }).expect(200);
     expect(Math.abs(Date.parse(res.body.occurredAt) - Date.now())).toBeLessThan(60_000);
