@@ -4,6 +4,12 @@ import { toNumber } from '../engine/result-json.ts';
 import { PROBLEM } from '../referrals/referral-code-schemas.ts';
 import { USER_PARAMS } from '../referrals/referral-history-routes.ts';
 import type { RewardHistoryService } from './reward-history-service.ts';
+import type { Bucket } from './reward-history-store.ts';
+
+const REWARD_QUERY = {
+  ...PAGE_QUERY,
+  properties: { ...PAGE_QUERY.properties, status: { enum: ['pending', 'confirmed', 'reversed'], description: 'Only rewards with this status.' } },
+} as const;
 
 const AMOUNT = { type: 'integer', description: 'Minor units (points for PTS).' } as const;
 const BUCKETS = { pending: AMOUNT, confirmed: AMOUNT, reversed: AMOUNT } as const;
@@ -50,16 +56,16 @@ export function rewardHistoryRoutes(history: RewardHistoryService): RouteModule 
         method: 'get',
         path: '/v1/users/:userId/rewards',
         summary: "A user's rewards (pending, confirmed, reversed), newest first, with balances per kind and currency",
-        description: 'Paged: pass `nextCursor` back as `cursor`. Balances cover the whole ledger, not the page.',
+        description: 'Paged: pass `nextCursor` back as `cursor`; `status` filters. Balances cover the whole ledger, not the page or the filter.',
         tags: ['history'],
         access: 'checkout',
         params: USER_PARAMS,
-        query: PAGE_QUERY,
+        query: REWARD_QUERY,
         responses: { 200: { description: 'one page', schema: REWARD_HISTORY_RESPONSE }, 400: { description: 'bad parameter or cursor', schema: PROBLEM, contentType: 'application/problem+json' } },
       },
       async (req, res) => {
-        const query = req.query as unknown as PageQuery;
-        const page = await history.page(String(req.params.userId), query.limit, decodeCursor(query.cursor));
+        const query = req.query as unknown as PageQuery & { status?: Bucket };
+        const page = await history.page(String(req.params.userId), query.limit, decodeCursor(query.cursor), query.status);
         const buckets = (b: { pending: bigint; confirmed: bigint; reversed: bigint }) => ({ pending: toNumber(b.pending), confirmed: toNumber(b.confirmed), reversed: toNumber(b.reversed) });
         res.json({
           userId: page.userId,

@@ -20,8 +20,8 @@ export interface RewardHistoryPage {
 export class RewardHistoryService {
   constructor(private readonly store: RewardHistoryStore) {}
 
-  async page(userId: string, limit: number, after?: CursorPosition): Promise<RewardHistoryPage> {
-    const [balances, rows] = await Promise.all([this.store.balances(userId), this.store.list(userId, limit + 1, after)]);
+  async page(userId: string, limit: number, after?: CursorPosition, status?: Bucket): Promise<RewardHistoryPage> {
+    const [balances, rows] = await Promise.all([this.store.balances(userId), this.store.list(userId, limit + 1, after, status)]);
     const pageRows = rows.slice(0, limit);
     const last = pageRows.at(-1);
     return {

@@ -37,12 +37,22 @@ const BUCKETS_PER_REWARD = `
     coalesce(sum(amount) FILTER (WHERE to_bucket = 'reversed'), 0) AS reversed
   FROM reward_entries e WHERE e.reward_id = r.id`;
 
+// The same rule as statusOf in reward-history-service.ts, in SQL.
+const STATUS_FILTER: Record<Bucket, string> = {
+  pending: 'b.pending > 0',
+  confirmed: 'b.pending = 0 AND b.confirmed > 0',
+  reversed: 'b.pending = 0 AND b.confirmed = 0 AND b.reversed > 0',
+};
+
 /** Reads a beneficiary's rewards and ledger balances. */
 export class RewardHistoryStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Up to `limit` rewards strictly after `after` in (granted_at, id) descending order, with their bucket amounts. */
-  async list(beneficiaryId: string, limit: number, after?: CursorPosition): Promise<RewardRecord[]> {
+  /**
+   * Up to `limit` rewards strictly after `after` in (granted_at, id) descending order, with their
+   * bucket amounts; `status` keeps those whose amount is now mostly there (see statusOf).
+   */
+  async list(beneficiaryId: string, limit: number, after?: CursorPosition, status?: Bucket): Promise<RewardRecord[]> {
     const query = this.knex('rewards as r')
       .leftJoin('orders as o', 'o.order_id', 'r.order_id')
       .joinRaw(`CROSS JOIN LATERAL (${BUCKETS_PER_REWARD}) b`)
@@ -54,6 +64,7 @@ export class RewardHistoryStore {
       .orderBy([{ column: 'r.granted_at', order: 'desc' }, { column: 'r.id', order: 'desc' }])
       .limit(limit);
     if (after) query.andWhereRaw('(r.granted_at, r.id) < (?::timestamptz, ?::bigint)', [after.time, after.id]);
+    if (status) query.andWhereRaw(STATUS_FILTER[status]);
     const rows = await query;
     return rows.map((row) => ({
       id: String(row.id),

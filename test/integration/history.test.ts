@@ -133,6 +133,15 @@ describe('GET /v1/users/:userId/rewards', () => {
     expect(third.body.balances).toEqual(first.body.balances);
   });
 
+  it('filters by status', async () => {
+    const orders = async (status: string) =>
+      (await request(t.app).get('/v1/users/alice/rewards').query({ status }).set(auth).expect(200)).body.rewards.map((r: { orderId: string; kind: string }) => `${r.orderId}/${r.kind}`);
+    expect(await orders('pending')).toEqual(['o3/bonus-points', 'o3/cashback']);
+    expect(await orders('confirmed')).toEqual(['o2/cashback', 'o1/cashback']);
+    expect(await orders('reversed')).toEqual(['o4/cashback']);
+    await request(t.app).get('/v1/users/alice/rewards').query({ status: 'paid' }).set(auth).expect(400);
+  });
+
   it('shows empty balances for a user with no rewards', async () => {
     const res = await request(t.app).get('/v1/users/nobody/rewards').set(auth).expect(200);
     expect(res.body).toEqual({ userId: 'nobody', balances: [], rewards: [], nextCursor: null });
