@@ -80,14 +80,15 @@ export class EventInboxStore {
   }
 
   /**
-   * Events that should be in the queue but may not be: accepted or deferred,
-   * never processed, received more than `olderThanMs` ago (so a post that is
-   * still enqueuing its own job is left alone).
+   * Events that should be in the queue but may not be, received more than
+   * `olderThanMs` ago (so a post still enqueuing its own job is left alone):
+   * accepted ones, and deferred ones whose order has arrived since (the
+   * purchase normally applies them itself; this covers a crash in between).
    */
   async unfinished(olderThanMs: number, limit: number): Promise<string[]> {
     const rows = await this.knex('purchase_events as e')
       .leftJoin('event_processing as p', 'p.event_id', 'e.id')
-      .whereIn('e.status', ['accepted', 'deferred'])
+      .where((q) => q.where('e.status', 'accepted').orWhere((d) => d.where('e.status', 'deferred').whereExists((o) => o.select(1).from('orders').whereRaw('orders.order_id = e.order_id'))))
       .whereNull('p.event_id')
       .where('e.received_at', '<', new Date(Date.now() - olderThanMs))
       .orderBy('e.received_at')
