@@ -1,3 +1,4 @@
+import { QUOTE_BODY } from '../checkout/checkout-quote-schema.ts';
 import type { CartItem, FraudSignals, ShopDiscount } from '../engine/purchase-input.ts';
 
 /**
@@ -7,8 +8,10 @@ import type { CartItem, FraudSignals, ShopDiscount } from '../engine/purchase-in
  * error rather than a silently different reward.
  */
 const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
-const minorUnits = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const occurredAt = { type: 'string', format: 'date-time', description: 'ISO 8601 with offset; decides which rule versions apply.' } as const;
+// A purchase's fields are the quote's, with the same bounds (which keep every sum the
+// engine forms below 2^53): an order a quote accepts, the event accepts.
+const order = QUOTE_BODY.properties;
 
 /**
  * Client-chosen, unique per event; it is also the BullMQ job id, and BullMQ
@@ -21,12 +24,6 @@ export const EVENT_ID_SCHEMA = {
   description: 'Client-chosen unique id: letters, digits, ".", "_", "-", not only digits (UUIDs are fine).',
 } as const;
 
-const signals = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { email: { type: 'string', minLength: 3, maxLength: 320 }, deviceFingerprint: text, paymentFingerprint: text },
-} as const;
-
 export const PURCHASE_COMPLETED_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -35,33 +32,14 @@ export const PURCHASE_COMPLETED_SCHEMA = {
     id: EVENT_ID_SCHEMA,
     type: { const: 'purchase.completed' },
     orderId: text,
-    userId: text,
+    userId: order.userId,
     occurredAt,
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    items: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 500,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['sku', 'category', 'unitPrice', 'quantity'],
-        properties: { sku: text, category: text, unitPrice: minorUnits, quantity: { type: 'integer', minimum: 1, maximum: 100_000 } },
-      },
-    },
-    discounts: {
-      type: 'array',
-      maxItems: 50,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['code', 'kind', 'amount'],
-        properties: { code: text, kind: text, amount: minorUnits },
-      },
-    },
-    referralCode: text,
-    visitorId: text,
-    signals,
+    currency: order.currency,
+    items: order.items,
+    discounts: order.discounts,
+    referralCode: order.referralCode,
+    visitorId: order.visitorId,
+    signals: order.signals,
   },
 } as const;
 
@@ -75,16 +53,16 @@ export const PURCHASE_REFUNDED_SCHEMA = {
     type: { const: 'purchase.refunded' },
     orderId: text,
     occurredAt,
-    amount: { ...minorUnits, minimum: 1, description: 'Money returned to the customer, in minor units of the order currency.' },
+    amount: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Money returned to the customer, in minor units of the order currency.' },
     items: {
       type: 'array',
       minItems: 1,
-      maxItems: 500,
+      maxItems: order.items.maxItems,
       items: {
         type: 'object',
         additionalProperties: false,
         required: ['sku', 'quantity'],
-        properties: { sku: text, quantity: { type: 'integer', minimum: 1, maximum: 100_000 } },
+        properties: { sku: order.items.items.properties.sku, quantity: order.items.items.properties.quantity },
       },
     },
   },
