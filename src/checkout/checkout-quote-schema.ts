@@ -1,55 +1,22 @@
 import type { FraudSignals } from '../engine/purchase-input.ts';
 import { USER_ID } from '../referrals/referral-code-schemas.ts';
+import { CART_ITEMS, CURRENCY_CODE, FRAUD_SIGNALS, SHOP_DISCOUNTS } from '../validation/cart-schemas.ts';
 
-/**
- * Money is integer minor units. The bounds keep every sum the engine forms
- * below 2^53 (subtotal ≤ 100 items × 10^10 × 1,000 = 10^15), so amounts stay
- * exact as JSON numbers and in the engine's number-valued facts.
- */
-const MINOR_UNITS = { type: 'integer', minimum: 0, maximum: 10_000_000_000, description: 'Integer minor units (cents; yen for JPY).' } as const;
-const TEXT = { type: 'string', minLength: 1, maxLength: 128 } as const;
-
+/** The checkout quote's body; the cart parts are shared with purchase events and the CLI. */
 export const QUOTE_BODY = {
   type: 'object',
   additionalProperties: false,
   required: ['userId', 'currency', 'items'],
   properties: {
     userId: USER_ID,
-    currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.' },
-    items: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 100,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['sku', 'category', 'unitPrice', 'quantity'],
-        properties: { sku: TEXT, category: TEXT, unitPrice: MINOR_UNITS, quantity: { type: 'integer', minimum: 1, maximum: 1000 } },
-      },
-    },
-    discounts: {
-      type: 'array',
-      maxItems: 20,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['code', 'kind', 'amount'],
-        properties: { code: TEXT, kind: TEXT, amount: MINOR_UNITS },
-      },
-    },
+    currency: CURRENCY_CODE,
+    items: CART_ITEMS,
+    discounts: SHOP_DISCOUNTS,
     // As typed: a code that matches nothing is no referral (and the explanation says so), not a failed checkout.
     referralCode: { type: 'string', minLength: 1, maxLength: 200, description: 'The code typed at checkout, any case.' },
     visitorId: { type: 'string', minLength: 1, maxLength: 200, description: 'The `rvid` cookie the share link set.' },
     at: { type: 'string', format: 'date-time', description: 'When the order is placed; decides the rule versions. Defaults to now.' },
-    signals: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        email: { type: 'string', minLength: 3, maxLength: 320 },
-        deviceFingerprint: { type: 'string', minLength: 1, maxLength: 200 },
-        paymentFingerprint: { type: 'string', minLength: 1, maxLength: 200 },
-      },
-    },
+    signals: FRAUD_SIGNALS,
   },
 } as const;
 

@@ -4,15 +4,11 @@
  * Unknown properties are refused so a typo such as "occuredAt" is reported
  * instead of silently changing the result. Amounts are integer minor units.
  */
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const minorUnits = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
+import { CART_ITEMS, CURRENCY_CODE, FRAUD_SIGNALS, SHOP_DISCOUNTS } from '../validation/cart-schemas.ts';
 
-const signals = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { email: { type: 'string', maxLength: 320 }, deviceFingerprint: text, paymentFingerprint: text },
-} as const;
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const signals = FRAUD_SIGNALS;
 
 const order = {
   type: 'object',
@@ -22,28 +18,9 @@ const order = {
     orderId: text,
     userId: text,
     occurredAt: dateTime,
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    items: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 500,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['sku', 'category', 'unitPrice', 'quantity'],
-        properties: { sku: text, category: text, unitPrice: minorUnits, quantity: { type: 'integer', minimum: 1, maximum: 100_000 } },
-      },
-    },
-    discounts: {
-      type: 'array',
-      maxItems: 50,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['code', 'kind', 'amount'],
-        properties: { code: text, kind: text, amount: minorUnits },
-      },
-    },
+    currency: CURRENCY_CODE,
+    items: CART_ITEMS,
+    discounts: SHOP_DISCOUNTS,
     signals,
   },
 } as const;
@@ -83,7 +60,7 @@ const context = {
     },
     campaignSpent: {
       type: 'object',
-      additionalProperties: { type: 'object', additionalProperties: minorUnits },
+      additionalProperties: { type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } },
     },
   },
 } as const;

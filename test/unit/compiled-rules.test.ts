@@ -5,22 +5,7 @@ import type { SelectedRules } from '../../src/rules/rule-set.ts';
 import { evaluateRules } from '../../src/engine/rule-evaluator.ts';
 import { evaluateRulesCompiled } from '../../src/engine/compiled-rules.ts';
 import type { PurchaseFacts } from '../../src/engine/purchase-facts.ts';
-
-/** A small deterministic PRNG so a failure can be replayed from its seed. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (max: number) => Math.floor(next() * max);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
-type Random = ReturnType<typeof prng>;
+import { prng, type Random } from '../support/prng.ts';
 
 const leaves = Object.entries(FACT_CATALOG).flatMap(([fact, paths]) =>
   Object.entries(paths as Record<string, FactPathSpec>).map(([path, spec]) => ({ fact, path: `$.${path}`, spec })),
