@@ -1,4 +1,4 @@
-import { evaluatePurchase } from '../engine/evaluate-purchase.ts';
+import { evaluatePurchaseFast } from '../engine/evaluate-purchase.ts';
 import type { PurchaseInput } from '../engine/purchase-input.ts';
 import type { RewardResult } from '../engine/reward-result.ts';
 import { isKnownCurrency, POINTS } from '../money/currency.ts';
@@ -17,7 +17,8 @@ export interface Quote {
 
 /**
  * What the referral program gives a cart, without writing anything: the same
- * context lookup and the same evaluatePurchase the event worker uses.
+ * context lookup and the same evaluatePurchaseFast the event worker uses
+ * (compiled conditions, kept equal to json-rules-engine by a differential test).
  */
 export class CheckoutQuoteService {
   constructor(
@@ -53,7 +54,7 @@ export class CheckoutQuoteService {
       },
       context,
     };
-    const result = await evaluatePurchase(ruleSet, input);
+    const result = evaluatePurchaseFast(ruleSet, input);
     const referrerCashback = result.rewards
       .filter((reward) => reward.currency === result.currency && (reward.kind === 'cashback' || reward.kind === 'campaign-cashback'))
       .reduce((sum, reward) => sum + reward.amount, 0n);
