@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from '../logger.ts';
 import { NoRuleSetInForceError } from '../rules/rule-errors.ts';
+import { DomainError } from '../domain-error.ts';
 import { createAjv } from '../validation/create-ajv.ts';
 import { InvalidEventError, isUniqueViolation } from './event-errors.ts';
 import type { EventInboxStore } from './event-inbox-store.ts';
@@ -43,7 +44,7 @@ export class EventProcessor {
     } catch (error) {
       // A second delivery racing the first: the processed mark's primary key already holds.
       if (isUniqueViolation(error, 'event_processing_pkey')) return 'already-processed';
-      if (error instanceof NoRuleSetInForceError || error instanceof InvalidEventError) {
+      if (error instanceof NoRuleSetInForceError || error instanceof InvalidEventError || isInvalidInput(error)) {
         await this.inbox.setStatus(eventId, 'failed', error.message);
         throw new UnrecoverableError(error.message);
       }
@@ -68,6 +69,11 @@ export class EventProcessor {
       }
     }
   }
+}
+
+/** The engine's own refusals of an input (unreadable time, inconsistent history): no retry can fix them. */
+function isInvalidInput(error: unknown): error is DomainError {
+  return error instanceof DomainError && error.code === 'invalid-request';
 }
 
 /** The stored payload passed the API's schema; re-checked because the worker must not trust the row blindly. */
