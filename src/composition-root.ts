@@ -21,7 +21,7 @@ import { EventInboxStore } from './events/event-inbox-store.ts';
 import { EventProcessingStore } from './events/event-processing-store.ts';
 import { OrderStore } from './events/order-store.ts';
 import { CampaignBudgetStore } from './events/campaign-budget-store.ts';
-import { EventQueue } from './events/event-queue.ts';
+import { EVENTS_QUEUE, EventQueue } from './events/event-queue.ts';
 import { EventIngestService } from './events/event-ingest-service.ts';
 import { EventStatusService } from './events/event-status-service.ts';
 import { FailedJobsService } from './events/failed-jobs-service.ts';
@@ -41,6 +41,8 @@ import { referralHistoryRoutes } from './referrals/referral-history-routes.ts';
 import { RewardHistoryStore } from './rewards/reward-history-store.ts';
 import { RewardHistoryService } from './rewards/reward-history-service.ts';
 import { rewardHistoryRoutes } from './rewards/reward-history-routes.ts';
+import { RuleAdminService } from './rules/rule-admin-service.ts';
+import { ruleAdminRoutes } from './rules/rule-admin-routes.ts';
 
 /**
  * The composition root: every store and service is constructed here and
@@ -128,17 +130,17 @@ export interface EventServices {
   lifecycle: RewardLifecycleService;
 }
 
-export function createEventServices(knex: Knex, stores: EventStores, rules: RuleRegistry, contexts: PurchaseContextLoader, config: Readonly<Config>, logger: Logger): EventServices {
+export function createEventServices(knex: Knex, stores: EventStores, rules: RuleRegistry, contexts: PurchaseContextLoader, config: Readonly<Config>, logger: Logger, metrics?: Metrics): EventServices {
   const queue = new EventQueue(config, logger);
-  const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.ledger, stores.processing, stores.inbox);
+  const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.ledger, stores.processing, stores.inbox, metrics);
   const refunds = new RefundProcessor(knex, stores.orders, stores.ledger, stores.referralStatus, stores.processing, stores.inbox);
   return {
     stores,
     queue,
-    ingest: new EventIngestService(stores.inbox, queue),
+    ingest: new EventIngestService(stores.inbox, queue, metrics),
     status: new EventStatusService(stores.inbox, stores.ledger),
     failedJobs: new FailedJobsService(queue, stores.inbox),
-    processor: new EventProcessor(stores.inbox, purchases, refunds, logger),
+    processor: new EventProcessor(stores.inbox, purchases, refunds, logger, metrics),
     lifecycle: new RewardLifecycleService(knex, stores.ledger, stores.referralStatus),
   };
 }
@@ -153,6 +155,7 @@ export interface Application {
   stores: Stores;
   services: Services;
   events: EventServices;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -168,17 +171,20 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     const services = createServices(stores, config);
     const ruleSet = await services.rules.reload();
     logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
-    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger);
     const metrics = new Metrics();
     metrics.ruleSetLoaded(ruleSet.refs());
+    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
+    metrics.watchQueue(EVENTS_QUEUE, () => events.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'));
+    metrics.watchBudgets(() => events.stores.budgets.list(knex));
+    const ruleAdmin = new RuleAdminService(services.rules, stores.ruleVersions, (loaded) => metrics.ruleSetLoaded(loaded.refs()));
     const redis = new RedisPing(config.redisUrl);
     const checks: ReadinessCheck[] = [
       { name: 'postgres', check: async () => void (await knex.raw('SELECT 1')) },
       { name: 'rules', check: async () => void services.rules.get() },
       { name: 'redis', check: () => redis.check() },
     ];
-    const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events)], publicRoutes: [healthRoutes(checks)] });
-    return { app, knex, stores, services, events, close: async () => { redis.close(); await events.queue.close(); await knex.destroy(); } };
+    const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events), ruleAdminRoutes(ruleAdmin)], publicRoutes: [healthRoutes(checks)] });
+    return { app, knex, stores, services, events, metrics, close: async () => { redis.close(); await events.queue.close(); await knex.destroy(); } };
   } catch (error) {
     await knex.destroy();
     throw error;
@@ -190,6 +196,8 @@ export interface WorkerApplication {
   rules: RuleRegistry;
   events: EventServices;
   recovery: RecoveryLoop;
+  /** This worker's own registry: processed and failed events, job durations, rewards granted. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -202,13 +210,16 @@ export async function createWorkerApplication(config: Readonly<Config>, logger: 
     const services = createServices(stores, config);
     const ruleSet = await services.rules.reload();
     logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
-    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger);
+    const metrics = new Metrics();
+    metrics.ruleSetLoaded(ruleSet.refs());
+    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
     const loop = new RecoveryLoop(events.stores.inbox, events.queue, logger, recovery);
     return {
       knex,
       rules: services.rules,
       events,
       recovery: loop,
+      metrics,
       close: async () => {
         await loop.stop();
         await events.queue.close();

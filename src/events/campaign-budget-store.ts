@@ -37,6 +37,12 @@ export class CampaignBudgetStore {
     return spent;
   }
 
+  /** Every campaign budget with its spend, minor units (for the metrics scrape). */
+  async list(db: Knex): Promise<Array<{ campaignId: string; currency: string; budget: bigint; spent: bigint }>> {
+    const rows: Array<{ campaign_id: string; currency: string; budget: bigint | string; spent: bigint | string }> = await db('campaign_budgets').select('campaign_id', 'currency', 'budget', 'spent');
+    return rows.map((row) => ({ campaignId: row.campaign_id, currency: row.currency, budget: BigInt(row.budget), spent: BigInt(row.spent) }));
+  }
+
   /**
    * Adds this order's spend. The budget column follows the rule file in force
    * (a marketer may raise it); the calculator already capped the spend at it,

@@ -3,6 +3,7 @@ import { isKnownCurrency } from '../money/currency.ts';
 import type { EventInboxStore, InboxEvent, StoreOutcome } from './event-inbox-store.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { PurchaseEvent } from './purchase-event-schema.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 export class IdempotencyConflictError extends DomainError {
   constructor(id: string) {
@@ -30,6 +31,7 @@ export class EventIngestService {
   constructor(
     private readonly inbox: EventInboxStore,
     private readonly queue: EventQueue,
+    private readonly metrics?: Metrics,
   ) {}
 
   async ingest(events: readonly PurchaseEvent[]): Promise<IngestOutcome[]> {
@@ -39,6 +41,7 @@ export class EventIngestService {
       }
     }
     const outcomes = await this.inbox.storeAll(events);
+    for (const o of outcomes) if (o.kind === 'stored') this.metrics?.eventsAccepted.inc({ type: o.event.type });
     // Duplicates still waiting are enqueued again: the client's retry may be what recovers a lost job.
     const toEnqueue = outcomes.filter((o) => o.kind === 'stored' || (o.kind === 'duplicate' && o.event.status === 'accepted')).map((o) => o.event.id);
     await this.queue.enqueue([...new Set(toEnqueue)]);

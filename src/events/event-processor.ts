@@ -9,6 +9,7 @@ import { PURCHASE_EVENT_SCHEMA, type PurchaseEvent } from './purchase-event-sche
 import type { ProcessResult, PurchaseProcessor } from './purchase-processor.ts';
 import type { RefundProcessor } from './refund-processor.ts';
 import { isKnownCurrency } from '../money/currency.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 const validateEvent = createAjv({ coerceTypes: false, removeAdditional: false, useDefaults: false }).compile(PURCHASE_EVENT_SCHEMA);
 
@@ -30,6 +31,7 @@ export class EventProcessor {
     private readonly purchases: PurchaseProcessor,
     private readonly refunds: RefundProcessor,
     private readonly logger: Logger,
+    private readonly metrics?: Metrics,
   ) {}
 
   async handle(eventId: string, attempt: AttemptInfo = { attemptsMade: 0, maxAttempts: Number.POSITIVE_INFINITY }): Promise<ProcessResult> {
@@ -46,13 +48,16 @@ export class EventProcessor {
       if (isUniqueViolation(error, 'event_processing_pkey')) return 'already-processed';
       if (error instanceof NoRuleSetInForceError || error instanceof InvalidEventError || isInvalidInput(error)) {
         await this.inbox.setStatus(eventId, 'failed', error.message);
+        this.metrics?.eventsFailed.inc({ type: stored.type });
         throw new UnrecoverableError(error.message);
       }
       if (attempt.attemptsMade + 1 >= attempt.maxAttempts) {
         await this.inbox.setStatus(eventId, 'failed', `gave up after ${attempt.maxAttempts} attempts: ${(error as Error).message}`).catch(() => undefined);
+        this.metrics?.eventsFailed.inc({ type: stored.type });
       }
       throw error;
     }
+    if (result === 'processed') this.metrics?.eventsProcessed.inc({ type: stored.type });
     return result;
   }
 

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { RewardLifecycleService } from '../rewards/reward-lifecycle-service.ts';
 import type { EventProcessor } from './event-processor.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { CONFIRM_JOB, EVENTS_QUEUE, redisOptions, type EventJobData, type EventQueue } from './event-queue.ts';
 
 /** How often the hold confirmation sweep runs. */
@@ -14,13 +15,24 @@ export const CONFIRM_EVERY_MS = 60_000;
  * sweep to the lifecycle. Delivery is at least once; every handler is
  * idempotent against the database, which is what makes the effect exactly once.
  */
-export function createEventWorker(processor: EventProcessor, lifecycle: RewardLifecycleService, config: Readonly<Config>, logger: Logger): Worker<EventJobData> {
+export function createEventWorker(processor: EventProcessor, lifecycle: RewardLifecycleService, config: Readonly<Config>, logger: Logger, metrics?: Metrics): Worker<EventJobData> {
+  const run = async (job: Job<EventJobData>) => {
+    if (job.name === CONFIRM_JOB) return lifecycle.confirmDue(new Date());
+    if (!job.data.eventId) throw new Error(`job ${job.id} carries no event id`);
+    return processor.handle(job.data.eventId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+  };
   const worker = new Worker<EventJobData>(
     EVENTS_QUEUE,
     async (job: Job<EventJobData>) => {
-      if (job.name === CONFIRM_JOB) return lifecycle.confirmDue(new Date());
-      if (!job.data.eventId) throw new Error(`job ${job.id} carries no event id`);
-      return processor.handle(job.data.eventId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+      const stop = metrics?.startJob(EVENTS_QUEUE, job.name);
+      try {
+        const result = await run(job);
+        stop?.('completed');
+        return result;
+      } catch (error) {
+        stop?.('failed');
+        throw error;
+      }
     },
     {
       connection: redisOptions(config.redisUrl, 'worker'),

@@ -13,6 +13,7 @@ import type { EventInboxStore } from './event-inbox-store.ts';
 import type { EventProcessingStore } from './event-processing-store.ts';
 import type { OrderStore } from './order-store.ts';
 import type { PurchaseCompletedEvent } from './purchase-event-schema.ts';
+import type { Metrics } from '../observability/metrics.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -34,6 +35,7 @@ export class PurchaseProcessor {
     private readonly ledger: RewardLedgerStore,
     private readonly processing: EventProcessingStore,
     private readonly inbox: EventInboxStore,
+    private readonly metrics?: Metrics,
   ) {}
 
   /** @throws NoRuleSetInForceError, InvalidEventError (no retry helps); anything else is worth a retry. */
@@ -41,7 +43,8 @@ export class PurchaseProcessor {
     const ruleSet = this.rules.get();
     // Throws NoRuleSetInForceError before any I/O when no rules cover the date.
     const selected = ruleSet.select(Date.parse(event.occurredAt));
-    return this.knex.transaction(async (tx) => {
+    let granted: RewardResult['rewards'] = [];
+    const outcome = await this.knex.transaction(async (tx): Promise<ProcessResult> => {
       await this.orders.lockKey(`user:${event.userId}`, tx);
       await this.orders.lockKey(`order:${event.orderId}`, tx);
       if (await this.processing.isProcessed(event.id, tx)) return 'already-processed';
@@ -110,8 +113,12 @@ export class PurchaseProcessor {
       await this.budgets.add(result.campaignSpend, selected, tx);
       await this.processing.markProcessed(event.id, { kind: 'purchase', rewardIds: rewardIds.map(String), referralBound, isFirstOrder }, tx);
       await this.inbox.setStatus(event.id, 'processed', null, tx);
+      granted = result.rewards;
       return 'processed';
     });
+    // Counted once committed: a rolled-back attempt granted nothing.
+    for (const line of granted) this.metrics?.rewardGranted(line.kind, line.currency, line.amount);
+    return outcome;
   }
 }
 

@@ -21,15 +21,30 @@ export class Metrics {
   readonly jobDuration = new Histogram({
     name: 'job_duration_seconds',
     help: 'Time to process one queue job',
-    labelNames: ['queue'] as const,
+    labelNames: ['queue', 'job', 'outcome'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [this.registry],
   });
-  readonly queueDepth = new Gauge({ name: 'queue_depth', help: 'Jobs waiting, active, delayed or failed', labelNames: ['queue', 'state'] as const, registers: [this.registry] });
+  private readonly queueSources: QueueCountsSource[] = [];
+  private budgetSource: BudgetSource | undefined;
+  readonly queueDepth = new Gauge({
+    name: 'queue_depth',
+    help: 'Jobs by state, read from the queue at scrape time',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+    collect: () => this.collectQueueDepth(),
+  });
   readonly rewardsGranted = new Counter({ name: 'rewards_granted_total', help: 'Rewards granted, count', labelNames: ['kind', 'currency'] as const, registers: [this.registry] });
   readonly rewardsGrantedAmount = new Counter({ name: 'rewards_granted_minor_units_total', help: 'Rewards granted, in minor units (points for PTS)', labelNames: ['kind', 'currency'] as const, registers: [this.registry] });
   readonly ruleSetInfo = new Gauge({ name: 'rule_set_info', help: 'The loaded rule set (value 1), by file id, version and hash', labelNames: ['id', 'version', 'hash'] as const, registers: [this.registry] });
-  readonly campaignBudgetSpent = new Gauge({ name: 'campaign_budget_spent_minor_units', help: 'Campaign budget spent, minor units (points for PTS)', labelNames: ['campaign', 'currency'] as const, registers: [this.registry] });
+  readonly campaignBudgetSpent = new Gauge({
+    name: 'campaign_budget_spent_minor_units',
+    help: 'Campaign budget spent, minor units (points for PTS), read from campaign_budgets at scrape time',
+    labelNames: ['campaign', 'currency'] as const,
+    registers: [this.registry],
+    collect: () => this.collectBudgets(),
+  });
+  readonly campaignBudgetTotal = new Gauge({ name: 'campaign_budget_minor_units', help: 'Campaign budget, minor units (points for PTS)', labelNames: ['campaign', 'currency'] as const, registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -47,8 +62,64 @@ export class Metrics {
     };
   }
 
+  /** Reports a BullMQ queue's job counts at each scrape (only processes that use BullMQ call this). */
+  watchQueue(queue: string, counts: () => Promise<Record<string, number>>): void {
+    this.queueSources.push({ queue, counts });
+  }
+
+  /** Reports campaign budgets at each scrape. */
+  watchBudgets(source: BudgetSource): void {
+    this.budgetSource = source;
+  }
+
+  /** One reward line granted (after its transaction committed). */
+  rewardGranted(kind: string, currency: string, amount: bigint): void {
+    this.rewardsGranted.inc({ kind, currency });
+    // Counters are floats: exact up to 2^53 minor units, far beyond any one reward.
+    this.rewardsGrantedAmount.inc({ kind, currency }, Number(amount));
+  }
+
+  /** Times a queue job; call the returned function with its outcome. */
+  startJob(queue: string, job: string): (outcome: 'completed' | 'failed') => void {
+    const stop = this.jobDuration.startTimer({ queue, job });
+    return (outcome) => void stop({ outcome });
+  }
+
   ruleSetLoaded(files: ReadonlyArray<{ id: string; version: number; hash: string }>): void {
     this.ruleSetInfo.reset();
     for (const file of files) this.ruleSetInfo.set({ id: file.id, version: String(file.version), hash: file.hash.slice(0, 12) }, 1);
   }
+
+  private async collectQueueDepth(): Promise<void> {
+    this.queueDepth.reset();
+    for (const { queue, counts } of this.queueSources) {
+      try {
+        for (const [state, count] of Object.entries(await counts())) this.queueDepth.set({ queue, state }, count);
+      } catch {
+        // Redis is down: no depth is better than a failed scrape; /readyz tells the outage.
+      }
+    }
+  }
+
+  private async collectBudgets(): Promise<void> {
+    if (!this.budgetSource) return;
+    this.campaignBudgetSpent.reset();
+    this.campaignBudgetTotal.reset();
+    try {
+      for (const row of await this.budgetSource()) {
+        this.campaignBudgetSpent.set({ campaign: row.campaignId, currency: row.currency }, Number(row.spent));
+        this.campaignBudgetTotal.set({ campaign: row.campaignId, currency: row.currency }, Number(row.budget));
+      }
+    } catch {
+      // The database is down: leave the gauges empty rather than fail the scrape.
+    }
+  }
 }
+
+interface QueueCountsSource {
+  queue: string;
+  counts: () => Promise<Record<string, number>>;
+}
+
+/** Rows of campaign_budgets: spent and budget in minor units. */
+export type BudgetSource = () => Promise<ReadonlyArray<{ campaignId: string; currency: string; spent: bigint | number | string; budget: bigint | number | string }>>;
