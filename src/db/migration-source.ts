@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initialSchema from '../../migrations/20261124000000_initial_schema.ts';
+import * as purchaseContextFunction from '../../migrations/20261125000000_purchase_context_function.ts';
 
 /**
  * Migrations are imported statically rather than discovered by knex at run
@@ -10,6 +11,7 @@ import * as initialSchema from '../../migrations/20261124000000_initial_schema.t
  */
 const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261124000000_initial_schema.ts', initialSchema],
+  ['20261125000000_purchase_context_function.ts', purchaseContextFunction],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

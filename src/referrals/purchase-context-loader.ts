@@ -37,91 +37,81 @@ export class PurchaseContextLoader {
    * Everything evaluatePurchase needs besides the order; works inside a transaction when given one.
    * `settings` is part of the contract so the lookup may bound itself by the program later; today
    * every window is applied by the engine.
+   *
+   * One round trip to the purchase_context function: on the checkout path the round trips and the
+   * planning, not the lookups, were the cost (see the migration that defines it).
    */
   async load(lookup: PurchaseLookup, _settings: ReferralSettings, db: Db = this.knex): Promise<PurchaseContext> {
-    const at = new Date(lookup.occurredAt);
-    // Sequential on purpose: a transaction is one connection, and pg deprecates overlapping queries on it.
-    const candidate = await this.referral(lookup, at, db);
-    const referee = await this.refereeHistory(lookup, at, db);
-    const campaignSpent = await this.campaignSpent(db);
+    const wanted = signalRows(lookup.signals);
+    const { rows } = await db.raw<{ rows: ContextRow[] }>(CONTEXT_QUERY, {
+      user: lookup.userId,
+      at: new Date(lookup.occurredAt),
+      code: lookup.referralCode ? canonicalCode(lookup.referralCode) : null,
+      visitor: lookup.visitorId ?? null,
+      orderId: lookup.orderId ?? null,
+      // JSON rather than arrays: knex expands an array binding into a list.
+      signals: JSON.stringify(wanted),
+    });
+    const row = rows[0]!;
+    const count = Number(row.prior_count);
+    const referee = { priorOrderCount: count, firstOrderAt: count > 0 && row.first_order_at ? iso(row.first_order_at) : null };
+    const campaignSpent = spentOf(row.budgets);
+    const candidate = candidateOf(row);
     if (!candidate) return { referral: null, referee, referrer: null, campaignSpent };
-    const successfulReferrals = await this.successfulReferrals(candidate.referrerId, at, db);
-    const referrerSignals = await this.matchingSignals(candidate.referrerId, lookup.signals, db);
+    const referrerSignals = signalsOf(row.signals);
     const referral: ReferralCandidate = { ...candidate, ...(referrerSignals ? { referrerSignals } : {}) };
-    return { referral, referee, referrer: { successfulReferrals }, campaignSpent };
+    return { referral, referee, referrer: { successfulReferrals: Number(row.successful) }, campaignSpent };
   }
+}
 
-  private async referral(lookup: PurchaseLookup, at: Date, db: Db): Promise<ReferralCandidate | null> {
-    const bound = await db('referrals').where({ referee_id: lookup.userId }).first('referrer_id', 'code', 'source', 'clicked_at', 'bound_at');
-    if (bound) {
-      return {
-        referrerId: bound.referrer_id,
-        source: bound.source,
-        code: bound.code,
-        boundAt: iso(bound.bound_at),
-        ...(bound.source === 'link' && bound.clicked_at ? { clickedAt: iso(bound.clicked_at) } : {}),
-      };
-    }
-    if (lookup.referralCode) {
-      const code = await db('referral_codes').where({ code: canonicalCode(lookup.referralCode), active: true }).first('code', 'user_id');
-      if (code) return { referrerId: code.user_id, source: 'code', code: code.code };
-    }
-    if (lookup.visitorId) {
-      // Any age: the engine applies the attribution window and explains an expired click.
-      const click = await db('link_clicks as c')
-        .join('referral_codes as r', 'r.code', 'c.code')
-        .where('c.visitor_id', lookup.visitorId)
-        .andWhere('c.clicked_at', '<=', at)
-        .andWhere('r.active', true)
-        .orderBy([{ column: 'c.clicked_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
-        .first('c.code', 'c.clicked_at', 'r.user_id');
-      if (click) return { referrerId: click.user_id, source: 'link', code: click.code, clickedAt: iso(click.clicked_at) };
-    }
-    return null;
-  }
+interface ContextRow {
+  kind: 'bound' | 'code' | 'link' | null;
+  referrer_id: string | null;
+  code: string | null;
+  source: 'code' | 'link' | null;
+  clicked_at: Date | null;
+  bound_at: Date | null;
+  prior_count: number | string;
+  first_order_at: Date | null;
+  successful: number | string | null;
+  signals: Array<{ kind: string; value: string }> | null;
+  budgets: Array<{ campaign_id: string; currency: string; spent: number | string }> | null;
+}
 
-  private async refereeHistory(lookup: PurchaseLookup, at: Date, db: Db): Promise<PurchaseContext['referee']> {
-    const query = db('orders').where('user_id', lookup.userId).andWhere('occurred_at', '<', at);
-    if (lookup.orderId) query.andWhereNot('order_id', lookup.orderId);
-    const row = await query.first(db.raw('count(*)::int AS count'), db.raw('min(occurred_at) AS first'));
-    const count = Number(row?.count ?? 0);
-    return { priorOrderCount: count, firstOrderAt: count > 0 && row?.first ? iso(row.first) : null };
-  }
+/** One round trip; the function (migration 20261125000000) holds the statement and its cached plan. */
+const CONTEXT_QUERY = 'SELECT * FROM purchase_context(:user, :at, :code, :visitor, :orderId, :signals::jsonb)';
 
-  private async successfulReferrals(referrerId: string, at: Date, db: Db): Promise<number> {
-    const row = await db('referrals')
-      .where({ referrer_id: referrerId, status: 'successful' })
-      .andWhere('successful_at', '<=', at)
-      .first(db.raw('count(*)::int AS count'));
-    return Number(row?.count ?? 0);
+function candidateOf(row: ContextRow): ReferralCandidate | null {
+  if (!row.kind || !row.referrer_id) return null;
+  if (row.kind === 'bound') {
+    return {
+      referrerId: row.referrer_id,
+      source: row.source!,
+      code: row.code!,
+      boundAt: iso(row.bound_at!),
+      ...(row.source === 'link' && row.clicked_at ? { clickedAt: iso(row.clicked_at) } : {}),
+    };
   }
+  if (row.kind === 'code') return { referrerId: row.referrer_id, source: 'code', code: row.code! };
+  return { referrerId: row.referrer_id, source: 'link', code: row.code!, clickedAt: iso(row.clicked_at!) };
+}
 
-  /** The referrer's own signals equal to this order's, so the engine's sameEmail/sameDevice/samePayment fire. */
-  private async matchingSignals(referrerId: string, signals: FraudSignals | undefined, db: Db): Promise<FraudSignals | undefined> {
-    const wanted = signalRows(signals);
-    if (wanted.length === 0) return undefined;
-    const rows: Array<{ kind: string; value: string }> = await db('user_signals')
-      .where('user_id', referrerId)
-      .andWhere((q) => {
-        for (const { kind, value } of wanted) q.orWhere({ kind, value });
-      })
-      .select('kind', 'value');
-    if (rows.length === 0) return undefined;
-    const found: FraudSignals = {};
-    for (const row of rows) {
-      if (row.kind === 'email') found.email = row.value;
-      else if (row.kind === 'device') found.deviceFingerprint = row.value;
-      else if (row.kind === 'payment') found.paymentFingerprint = row.value;
-    }
-    return found;
+/** The referrer's own signals equal to this order's, so the engine's sameEmail/sameDevice/samePayment fire. */
+function signalsOf(rows: ContextRow['signals']): FraudSignals | undefined {
+  if (!rows || rows.length === 0) return undefined;
+  const found: FraudSignals = {};
+  for (const row of rows) {
+    if (row.kind === 'email') found.email = row.value;
+    else if (row.kind === 'device') found.deviceFingerprint = row.value;
+    else if (row.kind === 'payment') found.paymentFingerprint = row.value;
   }
+  return found;
+}
 
-  private async campaignSpent(db: Db): Promise<Record<string, Record<string, number>>> {
-    const rows: Array<{ campaign_id: string; currency: string; spent: bigint }> = await db('campaign_budgets').select('campaign_id', 'currency', 'spent');
-    const spent: Record<string, Record<string, number>> = {};
-    for (const row of rows) (spent[row.campaign_id] ??= {})[row.currency] = Number(row.spent);
-    return spent;
-  }
+function spentOf(rows: ContextRow['budgets']): Record<string, Record<string, number>> {
+  const spent: Record<string, Record<string, number>> = {};
+  for (const row of rows ?? []) (spent[row.campaign_id] ??= {})[row.currency] = Number(row.spent);
+  return spent;
 }
 
 /** The rows user_signals holds for an order's signals: emails normalized, fingerprints as given. */
