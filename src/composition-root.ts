@@ -2,8 +2,7 @@ import type { Knex } from 'knex';
 import type { Express } from 'express';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { createKnex } from './db/create-knex.ts';
-import { assertMigrated } from './db/migrations.ts';
+import { openDatabase } from './db/open-database.ts';
 import { RuleRegistry } from './rules/rule-registry.ts';
 import { loadRuleSet } from './rules/rule-set-loader.ts';
 import { RuleVersionStore } from './rules/rule-version-store.ts';
@@ -22,6 +21,9 @@ import { EventProcessingStore } from './events/event-processing-store.ts';
 import { OrderStore } from './events/order-store.ts';
 import { CampaignBudgetStore } from './events/campaign-budget-store.ts';
 import { EVENTS_QUEUE, EventQueue } from './events/event-queue.ts';
+import type { EventDispatcher } from './events/event-dispatcher.ts';
+import { InProcessDispatcher } from './events/in-process-dispatcher.ts';
+import { InboxFailedJobs } from './events/inbox-failed-jobs.ts';
 import { EventIngestService } from './events/event-ingest-service.ts';
 import { EventStatusService } from './events/event-status-service.ts';
 import { FailedJobsService } from './events/failed-jobs-service.ts';
@@ -122,26 +124,37 @@ export function createEventStores(knex: Knex): EventStores {
 
 export interface EventServices {
   stores: EventStores;
-  queue: EventQueue;
+  /** How stored events reach the processor: the BullMQ queue with REDIS_URL, else this process. */
+  dispatcher: EventDispatcher;
+  /** The BullMQ queue; undefined in in-process mode (no REDIS_URL). */
+  queue: EventQueue | undefined;
+  /** In-process mode only: runs events and the confirmation sweep one at a time in this process. */
+  inProcess: InProcessDispatcher | undefined;
   ingest: EventIngestService;
   status: EventStatusService;
-  failedJobs: FailedJobsService;
+  failedJobs: Pick<FailedJobsService, 'list' | 'retry'>;
   processor: EventProcessor;
   lifecycle: RewardLifecycleService;
 }
 
 export function createEventServices(knex: Knex, stores: EventStores, rules: RuleRegistry, contexts: PurchaseContextLoader, config: Readonly<Config>, logger: Logger, metrics?: Metrics): EventServices {
-  const queue = new EventQueue(config, logger);
   const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.ledger, stores.processing, stores.inbox, metrics);
   const refunds = new RefundProcessor(knex, stores.orders, stores.ledger, stores.referralStatus, stores.processing, stores.inbox);
+  const processor = new EventProcessor(stores.inbox, purchases, refunds, logger, metrics);
+  const lifecycle = new RewardLifecycleService(knex, stores.ledger, stores.referralStatus);
+  const queue = config.redisUrl ? new EventQueue(config.redisUrl, config, logger) : undefined;
+  const inProcess = queue ? undefined : new InProcessDispatcher(processor, lifecycle, logger, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
+  const dispatcher: EventDispatcher = queue ?? inProcess!;
   return {
     stores,
+    dispatcher,
     queue,
-    ingest: new EventIngestService(stores.inbox, queue, metrics),
+    inProcess,
+    ingest: new EventIngestService(stores.inbox, dispatcher, metrics),
     status: new EventStatusService(stores.inbox, stores.ledger),
-    failedJobs: new FailedJobsService(queue, stores.inbox),
-    processor: new EventProcessor(stores.inbox, purchases, refunds, logger, metrics),
-    lifecycle: new RewardLifecycleService(knex, stores.ledger, stores.referralStatus),
+    failedJobs: queue ? new FailedJobsService(queue, stores.inbox) : new InboxFailedJobs(stores.inbox, dispatcher),
+    processor,
+    lifecycle,
   };
 }
 
@@ -160,13 +173,14 @@ export interface Application {
 }
 
 /**
- * Connects, refuses an unmigrated database or an invalid rule set (the error
- * says which and how to fix it), and builds the HTTP app.
+ * Connects (migrating the embedded database; refusing an unmigrated
+ * PostgreSQL), refuses an invalid rule set (the error says which and how to
+ * fix it), and builds the HTTP app. In in-process mode (no REDIS_URL) it also
+ * starts the recovery loop and the confirmation sweep in this process.
  */
-export async function createApplication(config: Readonly<Config>, logger: Logger): Promise<Application> {
-  const knex = createKnex(config.databaseUrl);
+export async function createApplication(config: Readonly<Config>, logger: Logger, options: { recovery?: RecoveryOptions } = {}): Promise<Application> {
+  const knex = await openDatabase(config, logger);
   try {
-    await assertMigrated(knex);
     const stores = createStores(knex);
     const services = createServices(stores, config);
     const ruleSet = await services.rules.reload();
@@ -174,17 +188,21 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     const metrics = new Metrics();
     metrics.ruleSetLoaded(ruleSet.refs());
     const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
-    metrics.watchQueue(EVENTS_QUEUE, () => events.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'));
+    const queue = events.queue;
+    if (queue) metrics.watchQueue(EVENTS_QUEUE, () => queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'));
     metrics.watchBudgets(() => events.stores.budgets.list(knex));
     const ruleAdmin = new RuleAdminService(services.rules, stores.ruleVersions, (loaded) => metrics.ruleSetLoaded(loaded.refs()));
-    const redis = new RedisPing(config.redisUrl);
+    const redis = config.redisUrl ? new RedisPing(config.redisUrl) : undefined;
     const checks: ReadinessCheck[] = [
       { name: 'postgres', check: async () => void (await knex.raw('SELECT 1')) },
       { name: 'rules', check: async () => void services.rules.get() },
-      { name: 'redis', check: () => redis.check() },
+      { name: 'redis', check: async () => (redis ? redis.check() : 'not used (in-process mode)') },
     ];
+    const recovery = events.inProcess ? new RecoveryLoop(events.stores.inbox, events.inProcess, logger, options.recovery) : undefined;
+    recovery?.start();
+    events.inProcess?.startConfirmations();
     const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events), ruleAdminRoutes(ruleAdmin)], publicRoutes: [healthRoutes(checks)] });
-    return { app, knex, stores, services, events, metrics, close: async () => { redis.close(); await events.queue.close(); await knex.destroy(); } };
+    return { app, knex, stores, services, events, metrics, close: async () => { redis?.close(); await recovery?.stop(); await events.dispatcher.close(); await knex.destroy(); } };
   } catch (error) {
     await knex.destroy();
     throw error;
@@ -201,11 +219,15 @@ export interface WorkerApplication {
   close(): Promise<void>;
 }
 
-/** What `npm run worker` runs: the same stores and rules as the API, without HTTP. */
+/**
+ * What `npm run worker` runs: the same stores and rules as the API, without
+ * HTTP. Needs DATABASE_URL and REDIS_URL; without them the server processes
+ * events itself.
+ */
 export async function createWorkerApplication(config: Readonly<Config>, logger: Logger, recovery: RecoveryOptions = {}): Promise<WorkerApplication> {
-  const knex = createKnex(config.databaseUrl, { min: 0, max: Math.max(10, config.workerConcurrency + 4) });
+  if (!config.databaseUrl || !config.redisUrl) throw new Error('workers need DATABASE_URL and REDIS_URL; without them "npm start" processes events in the server process');
+  const knex = await openDatabase(config, logger, { min: 0, max: Math.max(10, config.workerConcurrency + 4) });
   try {
-    await assertMigrated(knex);
     const stores = createStores(knex);
     const services = createServices(stores, config);
     const ruleSet = await services.rules.reload();
@@ -213,7 +235,7 @@ export async function createWorkerApplication(config: Readonly<Config>, logger: 
     const metrics = new Metrics();
     metrics.ruleSetLoaded(ruleSet.refs());
     const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
-    const loop = new RecoveryLoop(events.stores.inbox, events.queue, logger, recovery);
+    const loop = new RecoveryLoop(events.stores.inbox, events.dispatcher, logger, recovery);
     return {
       knex,
       rules: services.rules,
@@ -222,7 +244,7 @@ export async function createWorkerApplication(config: Readonly<Config>, logger: 
       metrics,
       close: async () => {
         await loop.stop();
-        await events.queue.close();
+        await events.dispatcher.close();
         await knex.destroy();
       },
     };

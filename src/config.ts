@@ -12,10 +12,18 @@ export interface ApiKey {
 
 export interface Config {
   nodeEnv: string;
-  /** PostgreSQL connection string. */
-  databaseUrl: string;
-  /** Redis connection string; BullMQ queues and workers use it. */
-  redisUrl: string;
+  /**
+   * PostgreSQL connection string. Unset: the embedded PostgreSQL (PGlite) in
+   * `pgliteDir`, migrated at startup. @defaultValue undefined
+   */
+  databaseUrl: string | undefined;
+  /**
+   * Redis connection string; BullMQ queues and workers use it. Unset: the
+   * server processes events itself, one at a time. @defaultValue undefined
+   */
+  redisUrl: string | undefined;
+  /** Folder of the embedded database when DATABASE_URL is unset; "memory://" keeps it in memory. @defaultValue ".data/pglite" */
+  pgliteDir: string;
   port: number;
   /** Folder of rule files. @defaultValue "rules" */
   rulesDir: string;
@@ -53,8 +61,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const config: Config = {
     nodeEnv,
-    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/referral_engine', ['postgres:', 'postgresql:']),
-    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    databaseUrl: optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    pgliteDir: env.PGLITE_DIR || '.data/pglite',
     port,
     rulesDir: env.RULES_DIR ?? 'rules',
     shopUrl: url(env, 'SHOP_URL', 'http://localhost:8080', ['http:', 'https:']).replace(/\/$/, ''),
@@ -71,7 +80,15 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (config.apiKeys.length === 0 && nodeEnv === 'production') {
     throw new ConfigError('API_KEYS: required when NODE_ENV=production (comma-separated scope:key pairs, scopes "checkout" and "admin")');
   }
+  if (config.redisUrl !== undefined && config.databaseUrl === undefined) {
+    // BullMQ workers are other processes, and the embedded database opens in one process only.
+    throw new ConfigError('REDIS_URL is set but DATABASE_URL is not: BullMQ workers need a PostgreSQL server they can share with the API. Set DATABASE_URL too, or unset REDIS_URL to process events in the server process');
+  }
   return Object.freeze(config);
+}
+
+function optionalUrl(env: Env, key: string, protocols: string[]): string | undefined {
+  return env[key] ? url(env, key, '', protocols) : undefined;
 }
 
 function integer(env: Env, key: string, fallback: number, min: number, max: number): number {

@@ -1,11 +1,15 @@
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createApplication } from './composition-root.ts';
+import { describeRuntime } from './runtime-mode.ts';
 
 /** `npm start`: the HTTP service. */
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 if (config.apiKeys.length === 0) logger.warn('API_KEYS is not set: every route is open (allowed only outside production)');
+const runtime = describeRuntime(config);
+logger.info({ database: runtime.database, events: runtime.events }, `database: ${runtime.database}; events: ${runtime.events}`);
+if (runtime.production) logger.info(runtime.production);
 
 let application;
 try {

@@ -6,6 +6,12 @@ import { createEventWorker, redisEvictionPolicy, scheduleConfirmations } from '.
 /** `npm run worker`: processes purchase events and confirms rewards whose hold ended. */
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+if (!config.redisUrl || !config.databaseUrl) {
+  logger.fatal(
+    'workers need REDIS_URL and DATABASE_URL (PostgreSQL), shared with "npm start". Without them there is nothing to run here: "npm start" processes events itself, in-process, on the embedded database. For production set both, run "npm run migrate", then "npm start" and "npm run worker".',
+  );
+  process.exit(1);
+}
 
 try {
   const policy = await redisEvictionPolicy(config.redisUrl);
@@ -28,7 +34,7 @@ try {
 }
 const { events, recovery } = application;
 const worker = createEventWorker(events.processor, events.lifecycle, config, logger);
-await scheduleConfirmations(events.queue).catch((error) => logger.warn({ err: error }, 'could not schedule the confirmation sweep yet'));
+await scheduleConfirmations(events.queue!).catch((error) => logger.warn({ err: error }, 'could not schedule the confirmation sweep yet'));
 recovery.start();
 void worker.run();
 logger.info({ concurrency: config.workerConcurrency, prefix: config.queuePrefix }, 'worker started');

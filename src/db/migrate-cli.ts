@@ -1,14 +1,21 @@
 import { loadConfig } from '../config.ts';
 import { createKnex } from './create-knex.ts';
+import { createEmbeddedKnex } from './embedded-database.ts';
 import { ensureDatabase } from './migrations.ts';
+import { migrateLatest } from './open-database.ts';
 
-/** `npm run migrate`: creates the database if needed and applies every pending migration. */
+/**
+ * `npm run migrate`: applies every pending migration. With DATABASE_URL it
+ * creates the database first if needed; without it, it migrates the embedded
+ * database in PGLITE_DIR (which `npm start` also does by itself).
+ */
 const config = loadConfig();
-await ensureDatabase(config.databaseUrl);
-const knex = createKnex(config.databaseUrl);
+if (config.databaseUrl) await ensureDatabase(config.databaseUrl);
+const knex = config.databaseUrl ? createKnex(config.databaseUrl) : createEmbeddedKnex(config.pgliteDir);
 try {
-  const [batch, applied] = (await knex.migrate.latest()) as [number, string[]];
-  console.log(applied.length === 0 ? 'database is up to date' : `applied batch ${batch}: ${applied.join(', ')}`);
+  const applied = await migrateLatest(knex);
+  const where = config.databaseUrl ? 'database' : `embedded database at ${config.pgliteDir}`;
+  console.log(applied.length === 0 ? `${where} is up to date` : `${where}: applied ${applied.join(', ')}`);
 } finally {
   await knex.destroy();
 }

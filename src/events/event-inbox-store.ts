@@ -69,6 +69,12 @@ export class EventInboxStore {
     await db('purchase_events').where({ id }).update({ status, failure_reason: failureReason });
   }
 
+  /** Events that failed for good, most recently received first (the in-process mode's failed jobs). */
+  async failed(offset: number, limit: number): Promise<InboxEvent[]> {
+    const rows = await this.knex('purchase_events').where({ status: 'failed' }).orderBy([{ column: 'received_at', order: 'desc' }, { column: 'id', order: 'desc' }]).offset(offset).limit(limit);
+    return rows.map(toInboxEvent);
+  }
+
   async countAttempt(id: string): Promise<void> {
     await this.knex('purchase_events').where({ id }).increment('attempts', 1);
   }

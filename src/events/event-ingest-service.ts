@@ -1,7 +1,7 @@
 import { DomainError } from '../domain-error.ts';
 import { isKnownCurrency } from '../money/currency.ts';
 import type { EventInboxStore, InboxEvent, StoreOutcome } from './event-inbox-store.ts';
-import type { EventQueue } from './event-queue.ts';
+import type { EventDispatcher } from './event-dispatcher.ts';
 import type { PurchaseEvent } from './purchase-event-schema.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
@@ -30,7 +30,7 @@ export type IngestOutcome = { outcome: 'accepted' | 'duplicate'; answer: Accepte
 export class EventIngestService {
   constructor(
     private readonly inbox: EventInboxStore,
-    private readonly queue: EventQueue,
+    private readonly queue: EventDispatcher,
     private readonly metrics?: Metrics,
   ) {}
 

@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions, type RedisOptions } from 'bullmq';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { EventDispatcher } from './event-dispatcher.ts';
 
 /** The one queue: purchase events, plus the scheduled confirmation sweep. */
 export const EVENTS_QUEUE = 'purchase-events';
@@ -18,7 +19,8 @@ export interface EventJobData {
  * the recovery loop enqueues it later. Workers wait for Redis indefinitely,
  * as BullMQ requires (maxRetriesPerRequest: null).
  */
-export function redisOptions(redisUrl: string, role: 'producer' | 'worker'): RedisOptions {
+export function redisOptions(redisUrl: string | undefined, role: 'producer' | 'worker'): RedisOptions {
+  if (!redisUrl) throw new Error('BullMQ needs REDIS_URL; without it the server processes events itself (in-process mode)');
   const url = new URL(redisUrl);
   const base: RedisOptions = {
     host: url.hostname,
@@ -45,15 +47,17 @@ export function eventJobOptions(config: Readonly<Config>): JobsOptions {
 }
 
 /** The producer side: enqueues stored events, never throws on a Redis outage. */
-export class EventQueue {
+export class EventQueue implements EventDispatcher {
+  readonly kind = 'bullmq';
   readonly queue: Queue<EventJobData>;
 
   constructor(
+    redisUrl: string,
     private readonly config: Readonly<Config>,
     private readonly logger: Logger,
   ) {
     this.queue = new Queue<EventJobData>(EVENTS_QUEUE, {
-      connection: redisOptions(config.redisUrl, 'producer'),
+      connection: redisOptions(redisUrl, 'producer'),
       prefix: config.queuePrefix,
       defaultJobOptions: eventJobOptions(config),
     });

@@ -77,7 +77,7 @@ export function eventRoutes(ingest: EventIngestService, status: EventStatusServi
 }
 
 /** GET /v1/admin/failed-jobs, POST /v1/admin/failed-jobs/:id/retry (admin scope). */
-export function failedJobRoutes(failed: FailedJobsService): RouteModule {
+export function failedJobRoutes(failed: Pick<FailedJobsService, 'list' | 'retry'>): RouteModule {
   return (api) => {
     api.route(
       {

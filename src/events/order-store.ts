@@ -34,7 +34,9 @@ export class OrderStore {
   /**
    * Serializes work on one key (a user's purchases, an order's events) for the
    * rest of the transaction: the prior-order count and the first-order
-   * binding are read and written without a concurrent twin.
+   * binding are read and written without a concurrent twin. On the embedded
+   * PGlite the lock is taken but never waits: there is one connection, so
+   * transactions already run one after another.
    */
   async lockKey(key: string, db: Knex.Transaction): Promise<void> {
     await db.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);

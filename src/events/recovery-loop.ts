@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { EventInboxStore } from './event-inbox-store.ts';
-import type { EventQueue } from './event-queue.ts';
+import type { EventDispatcher } from './event-dispatcher.ts';
 
 export interface RecoveryOptions {
   /** How often to look. @defaultValue 30000 */
@@ -23,7 +23,7 @@ export class RecoveryLoop {
 
   constructor(
     private readonly inbox: EventInboxStore,
-    private readonly queue: EventQueue,
+    private readonly queue: EventDispatcher,
     private readonly logger: Logger,
     private readonly options: RecoveryOptions = {},
   ) {}

@@ -13,9 +13,9 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 it('the worker schedules the confirmation sweep every minute, and a sweep job confirms rewards past their hold', async () => {
-  const queue = t.application.events.queue.queue;
-  await scheduleConfirmations(t.application.events.queue);
-  await scheduleConfirmations(t.application.events.queue); // a restart does not add a second schedule
+  const queue = t.application.events.queue!.queue;
+  await scheduleConfirmations(t.application.events.queue!);
+  await scheduleConfirmations(t.application.events.queue!); // a restart does not add a second schedule
   const schedulers = await queue.getJobSchedulers();
   expect(schedulers).toEqual([expect.objectContaining({ key: CONFIRM_JOB, every: CONFIRM_EVERY_MS })]);
 

@@ -57,7 +57,7 @@ describe('the same event, many times', () => {
     await t.post(event).expect(202);
     await t.settle();
     const before = await ledger();
-    const queue = t.application.events.queue.queue;
+    const queue = t.application.events.queue!.queue;
     // Two more deliveries under other job ids, as after a lost lock or a re-enqueue by the recovery loop.
     await queue.add(EVENT_JOB, { eventId: event.id as string }, { jobId: `${event.id}-again-1` });
     await queue.add(EVENT_JOB, { eventId: event.id as string }, { jobId: `${event.id}-again-2` });

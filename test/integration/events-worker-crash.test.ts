@@ -26,6 +26,7 @@ function startWorker(): ChildProcess {
     env: {
       ...process.env,
       DATABASE_URL: t.config.databaseUrl,
+      REDIS_URL: t.config.redisUrl,
       QUEUE_PREFIX: t.config.queuePrefix,
       JOB_LOCK_MS: '1000',
       JOB_BACKOFF_MS: '20',

@@ -8,6 +8,7 @@ export const SHOP_URL = 'https://shop.example';
 export const PUBLIC_BASE_URL = 'https://refer.example';
 export const CHECKOUT_KEY = 'checkout-key-0123456789';
 export const ADMIN_KEY = 'admin-key-0123456789abc';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestApp {
   app: Express;
@@ -20,7 +21,8 @@ export interface TestApp {
 /** The real application through the composition root, on a database cloned for this test file. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, SHOP_URL, PUBLIC_BASE_URL, LOG_LEVEL: 'silent', ...env });
+  // Both set: these tests cover the production mode (PostgreSQL + BullMQ); test/integration/embedded-*.test.ts cover the other.
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, SHOP_URL, PUBLIC_BASE_URL, LOG_LEVEL: 'silent', ...env });
   const application = await createApplication(config, createLogger('silent'));
   return {
     app: application.app,
