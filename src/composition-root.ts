@@ -45,6 +45,7 @@ import { RewardHistoryService } from './rewards/reward-history-service.ts';
 import { rewardHistoryRoutes } from './rewards/reward-history-routes.ts';
 import { RuleAdminService } from './rules/rule-admin-service.ts';
 import { ruleAdminRoutes } from './rules/rule-admin-routes.ts';
+import { queueDashboard } from './api/queue-dashboard.ts';
 
 /**
  * The composition root: every store and service is constructed here and
@@ -201,7 +202,7 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     const recovery = events.inProcess ? new RecoveryLoop(events.stores.inbox, events.inProcess, logger, options.recovery) : undefined;
     recovery?.start();
     events.inProcess?.startConfirmations();
-    const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events), ruleAdminRoutes(ruleAdmin)], publicRoutes: [healthRoutes(checks)] });
+    const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events), ruleAdminRoutes(ruleAdmin)], publicRoutes: [healthRoutes(checks)], mounts: queue ? [queueDashboard([queue.queue], config.apiKeys)] : [] });
     return { app, knex, stores, services, events, metrics, close: async () => { redis?.close(); await recovery?.stop(); await events.dispatcher.close(); await knex.destroy(); } };
   } catch (error) {
     await knex.destroy();

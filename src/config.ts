@@ -50,6 +50,14 @@ export interface Config {
    * Evaluation must stay far below it. @defaultValue 30000
    */
   jobLockMs: number;
+  /**
+   * Port of the worker's own Prometheus endpoint (GET /metrics: events
+   * processed and failed, job durations, rewards granted). Unset: no listener,
+   * so several workers on one machine never fight over a port; set a distinct
+   * port per worker process to scrape each (9464 is the usual exporter port).
+   * @defaultValue undefined (off)
+   */
+  workerMetricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +84,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 8, 1, 100),
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1000, 600_000),
+    workerMetricsPort: env.WORKER_METRICS_PORT ? integer(env, 'WORKER_METRICS_PORT', 0, 0, 65535) : undefined,
   };
   if (config.apiKeys.length === 0 && nodeEnv === 'production') {
     throw new ConfigError('API_KEYS: required when NODE_ENV=production (comma-separated scope:key pairs, scopes "checkout" and "admin")');

@@ -24,7 +24,13 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'shutting down');
     server.close(() => {
-      void application.close().then(() => process.exit(0));
+      application.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
     });
     // Keep-alive sockets would hold close() open; give in-flight requests a moment.
     setTimeout(() => server.closeAllConnections(), 5000).unref();

@@ -2,6 +2,7 @@ import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createWorkerApplication } from './composition-root.ts';
 import { createEventWorker, redisEvictionPolicy, scheduleConfirmations } from './events/event-worker.ts';
+import { startMetricsServer, type MetricsServer } from './observability/metrics-server.ts';
 
 /** `npm run worker`: processes purchase events and confirms rewards whose hold ended. */
 const config = loadConfig();
@@ -32,12 +33,21 @@ try {
   logger.fatal({ err: error }, `cannot start: ${(error as Error).message}`);
   process.exit(1);
 }
-const { events, recovery } = application;
-const worker = createEventWorker(events.processor, events.lifecycle, config, logger);
+const { events, recovery, metrics } = application;
+const worker = createEventWorker(events.processor, events.lifecycle, config, logger, metrics);
 await scheduleConfirmations(events.queue!).catch((error) => logger.warn({ err: error }, 'could not schedule the confirmation sweep yet'));
 recovery.start();
 void worker.run();
 logger.info({ concurrency: config.workerConcurrency, prefix: config.queuePrefix }, 'worker started');
+let metricsServer: MetricsServer | undefined;
+if (config.workerMetricsPort !== undefined) {
+  // A taken port costs the metrics, not the worker: jobs matter more than their counters.
+  metricsServer = await startMetricsServer(metrics, config.workerMetricsPort).catch((error: Error) => {
+    logger.error({ err: error, port: config.workerMetricsPort }, 'worker metrics listener not started');
+    return undefined;
+  });
+  if (metricsServer) logger.info({ port: metricsServer.port }, `worker metrics on http://localhost:${metricsServer.port}/metrics`);
+}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
@@ -46,6 +56,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     // expires, and the database makes that re-delivery a no-op.
     void worker
       .close()
+      .then(() => metricsServer?.close())
       .then(() => application.close())
       .then(() => process.exit(0))
       .catch((error) => {

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config.ts';
@@ -19,9 +19,11 @@ export interface AppOptions {
   metrics: Metrics;
   /** Public routes that are not part of the JSON API (share-link redirects, QR images, health). */
   publicRoutes?: readonly RouteModule[];
+  /** Routers outside the JSON API that check their own access (the queue dashboard). */
+  mounts?: readonly Router[];
 }
 
-export function createApp({ config, logger, routes, metrics, publicRoutes = [] }: AppOptions): Express {
+export function createApp({ config, logger, routes, metrics, publicRoutes = [], mounts = [] }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -49,6 +51,7 @@ export function createApp({ config, logger, routes, metrics, publicRoutes = [] }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   mountDocs(app);
+  for (const mount of mounts) app.use(mount);
   app.use(api.router);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

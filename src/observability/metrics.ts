@@ -42,9 +42,16 @@ export class Metrics {
     help: 'Campaign budget spent, minor units (points for PTS), read from campaign_budgets at scrape time',
     labelNames: ['campaign', 'currency'] as const,
     registers: [this.registry],
-    collect: () => this.collectBudgets(),
+    collect: () => this.collectBudgets('spent'),
   });
-  readonly campaignBudgetTotal = new Gauge({ name: 'campaign_budget_minor_units', help: 'Campaign budget, minor units (points for PTS)', labelNames: ['campaign', 'currency'] as const, registers: [this.registry] });
+  readonly campaignBudgetTotal = new Gauge({
+    name: 'campaign_budget_minor_units',
+    help: 'Campaign budget, minor units (points for PTS), read from campaign_budgets at scrape time',
+    labelNames: ['campaign', 'currency'] as const,
+    registers: [this.registry],
+    collect: () => this.collectBudgets('budget'),
+  });
+  private budgetRead: ReturnType<BudgetSource> | undefined;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -101,15 +108,16 @@ export class Metrics {
     }
   }
 
-  private async collectBudgets(): Promise<void> {
+  /** Both budget gauges collect at once during a scrape; they share one read. */
+  private async collectBudgets(column: 'spent' | 'budget'): Promise<void> {
     if (!this.budgetSource) return;
-    this.campaignBudgetSpent.reset();
-    this.campaignBudgetTotal.reset();
+    const gauge = column === 'spent' ? this.campaignBudgetSpent : this.campaignBudgetTotal;
+    gauge.reset();
+    this.budgetRead ??= this.budgetSource().finally(() => {
+      this.budgetRead = undefined;
+    });
     try {
-      for (const row of await this.budgetSource()) {
-        this.campaignBudgetSpent.set({ campaign: row.campaignId, currency: row.currency }, Number(row.spent));
-        this.campaignBudgetTotal.set({ campaign: row.campaignId, currency: row.currency }, Number(row.budget));
-      }
+      for (const row of await this.budgetRead) gauge.set({ campaign: row.campaignId, currency: row.currency }, Number(row[column]));
     } catch {
       // The database is down: leave the gauges empty rather than fail the scrape.
     }

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EVENTS_QUEUE, redisOptions } from '../../src/events/event-queue.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const QUEUE_PREFIX = `test-${randomUUID()}`;
+let db: TestDatabase;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  const queue = new Queue(EVENTS_QUEUE, { connection: redisOptions(REDIS_URL, 'producer'), prefix: QUEUE_PREFIX });
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await db?.drop();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function start(script: string, env: Record<string, string>): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL, QUEUE_PREFIX, LOG_LEVEL: 'warn', API_KEYS: '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  children.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, exited, stderr: () => stderr };
+}
+
+async function waitForOk(url: string, exited: Promise<unknown>, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let gone = false;
+  void exited.then(() => (gone = true));
+  for (;;) {
+    if (gone) throw new Error(`the process exited before ${url} answered:\n${stderr()}`);
+    const ok = await fetch(url).then((res) => res.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within 30 s:\n${stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function stopWithin(process: ReturnType<typeof start>, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  const sentAt = Date.now();
+  process.child.kill('SIGTERM');
+  const result = await Promise.race([process.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms))]);
+  if (result === 'timeout') throw new Error(`still running ${ms} ms after SIGTERM:\n${process.stderr()}`);
+  expect(Date.now() - sentAt).toBeLessThan(ms);
+  return result;
+}
+
+it('npm start: SIGTERM closes the HTTP server, the queue, Redis and the database, and exits 0', async () => {
+  const port = await freePort();
+  const server = start('src/server.ts', { PORT: String(port) });
+  await waitForOk(`http://127.0.0.1:${port}/healthz`, server.exited, server.stderr);
+  // A keep-alive connection left open by a client must not hold the shutdown.
+  await fetch(`http://127.0.0.1:${port}/readyz`, { headers: { connection: 'keep-alive' } });
+  expect(await stopWithin(server, 8000)).toEqual({ code: 0, signal: null });
+}, 60_000);
+
+it('npm run worker: SIGTERM closes the worker, its metrics listener, the queue and the database, and exits 0', async () => {
+  const port = await freePort();
+  const worker = start('src/worker.ts', { WORKER_METRICS_PORT: String(port) });
+  await waitForOk(`http://127.0.0.1:${port}/metrics`, worker.exited, worker.stderr);
+  expect(await stopWithin(worker, 8000)).toEqual({ code: 0, signal: null });
+}, 60_000);
