@@ -94,6 +94,20 @@ describe('embedded mode (PGlite, in-process events)', () => {
     expect(after.rewards.some((r: { reversed: number }) => r.reversed > 0)).toBe(true);
   });
 
+  it('the confirmation sweep confirms rewards past their hold and makes the referral successful', async () => {
+    const orderId = `ord-${randomUUID()}`;
+    const occurredAt = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const status = await postAndWait({ id: `evt-${randomUUID()}`, type: 'purchase.completed', orderId, userId: 'erin', occurredAt, referralCode: code, ...cart });
+    expect(status.status).toBe('processed');
+    const swept = await application.events.lifecycle.confirmDue(new Date());
+    expect(swept.confirmed).toBe(status.rewards.length);
+    expect(swept.successfulReferrals).toBe(1);
+    const rewards = (await request(application.app).get('/v1/users/alice/rewards?status=confirmed').expect(200)).body.rewards;
+    expect(rewards.map((r: { orderId: string }) => r.orderId)).toContain(orderId);
+    const referrals = (await request(application.app).get('/v1/users/alice/referrals').expect(200)).body;
+    expect(referrals.successfulReferrals).toBe(1);
+  });
+
   it('an event no rule set covers fails at once, is listed as a failed job, and an admin retry hands it over again', async () => {
     const id = `evt-${randomUUID()}`;
     const failed = await postAndWait({ id, type: 'purchase.completed', orderId: `ord-${randomUUID()}`, userId: 'dave', occurredAt: '2001-01-01T00:00:00Z', ...cart });
