@@ -1,4 +1,5 @@
 import { loadConfig } from '../config.ts';
+import { DomainError } from '../domain-error.ts';
 import { createKnex } from './create-knex.ts';
 import { createEmbeddedKnex } from './embedded-database.ts';
 import { ensureDatabase } from './migrations.ts';
@@ -10,12 +11,18 @@ import { migrateLatest } from './open-database.ts';
  * database in PGLITE_DIR (which `npm start` also does by itself).
  */
 const config = loadConfig();
-if (config.databaseUrl) await ensureDatabase(config.databaseUrl);
-const knex = config.databaseUrl ? createKnex(config.databaseUrl) : createEmbeddedKnex(config.pgliteDir);
 try {
-  const applied = await migrateLatest(knex);
-  const where = config.databaseUrl ? 'database' : `embedded database at ${config.pgliteDir}`;
-  console.log(applied.length === 0 ? `${where} is up to date` : `${where}: applied ${applied.join(', ')}`);
-} finally {
-  await knex.destroy();
+  if (config.databaseUrl) await ensureDatabase(config.databaseUrl);
+  const knex = config.databaseUrl ? createKnex(config.databaseUrl) : createEmbeddedKnex(config.pgliteDir);
+  try {
+    const applied = await migrateLatest(knex);
+    const where = config.databaseUrl ? 'database' : `embedded database at ${config.pgliteDir}`;
+    console.log(applied.length === 0 ? `${where} is up to date` : `${where}: applied ${applied.join(', ')}`);
+  } finally {
+    await knex.destroy();
+  }
+} catch (error) {
+  // Our own refusals (the embedded folder is in use) are sentences for a person; anything else keeps its stack.
+  console.error(error instanceof DomainError ? `cannot migrate: ${error.message}` : error);
+  process.exitCode = 1;
 }
