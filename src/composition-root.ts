@@ -144,7 +144,7 @@ export function createEventServices(knex: Knex, stores: EventStores, rules: Rule
   const processor = new EventProcessor(stores.inbox, purchases, refunds, logger, metrics);
   const lifecycle = new RewardLifecycleService(knex, stores.ledger, stores.referralStatus);
   const queue = config.redisUrl ? new EventQueue(config.redisUrl, config, logger) : undefined;
-  const inProcess = queue ? undefined : new InProcessDispatcher(processor, lifecycle, logger, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
+  const inProcess = queue ? undefined : new InProcessDispatcher(processor, lifecycle, logger, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs }, metrics);
   const dispatcher: EventDispatcher = queue ?? inProcess!;
   return {
     stores,
@@ -191,6 +191,9 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
     const queue = events.queue;
     if (queue) metrics.watchQueue(EVENTS_QUEUE, () => queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'));
+    const inProcess = events.inProcess;
+    // Same queue label in both modes, so one dashboard serves both.
+    if (inProcess) metrics.watchQueue(EVENTS_QUEUE, () => inProcess.counts());
     metrics.watchBudgets(() => events.stores.budgets.list(knex));
     const ruleAdmin = new RuleAdminService(services.rules, stores.ruleVersions, (loaded) => metrics.ruleSetLoaded(loaded.refs()));
     const redis = config.redisUrl ? new RedisPing(config.redisUrl) : undefined;

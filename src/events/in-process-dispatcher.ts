@@ -1,7 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { RewardLifecycleService } from '../rewards/reward-lifecycle-service.ts';
 import type { EventDispatcher } from './event-dispatcher.ts';
+import { CONFIRM_JOB, EVENT_JOB, EVENTS_QUEUE } from './event-queue.ts';
 import type { EventProcessor } from './event-processor.ts';
 
 export interface InProcessOptions {
@@ -32,12 +34,15 @@ export class InProcessDispatcher implements EventDispatcher {
   private sweep: NodeJS.Timeout | undefined;
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
+  private waiting = 0;
+  private active = 0;
 
   constructor(
     private readonly processor: EventProcessor,
     private readonly lifecycle: RewardLifecycleService,
     private readonly logger: Logger,
     private readonly options: InProcessOptions,
+    private readonly metrics?: Metrics,
   ) {}
 
   async enqueue(eventIds: readonly string[]): Promise<boolean> {
@@ -55,6 +60,11 @@ export class InProcessDispatcher implements EventDispatcher {
     this.sweep ??= setInterval(() => this.schedule(() => this.confirm()), this.options.confirmEveryMs ?? 60_000);
   }
 
+  /** The line's depth in BullMQ's terms, for the queue-depth gauge: waiting, running, waiting for a retry. */
+  async counts(): Promise<Record<string, number>> {
+    return { waiting: this.waiting, active: this.active, delayed: this.timers.size };
+  }
+
   /** Resolves when everything handed over so far has run (or is waiting for a retry). */
   idle(): Promise<void> {
     return this.tail;
@@ -70,16 +80,31 @@ export class InProcessDispatcher implements EventDispatcher {
   }
 
   private schedule(task: () => Promise<void>): void {
+    this.waiting += 1;
     // setImmediate: the HTTP answer that handed the event over goes out first.
-    this.tail = this.tail.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => (this.closed ? undefined : task()))
+    this.tail = this.tail
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(async () => {
+        this.waiting -= 1;
+        if (this.closed) return;
+        this.active += 1;
+        try {
+          await task();
+        } finally {
+          this.active -= 1;
+        }
+      })
       .catch((error) => this.logger.error({ err: error }, 'in-process task failed'));
   }
 
   private async attempt(id: string, attemptsMade: number): Promise<void> {
+    const stop = this.metrics?.startJob(EVENTS_QUEUE, EVENT_JOB);
     try {
       await this.processor.handle(id, { attemptsMade, maxAttempts: this.options.attempts });
+      stop?.('completed');
       this.taken.delete(id);
     } catch (error) {
+      stop?.('failed');
       if (error instanceof UnrecoverableError || attemptsMade + 1 >= this.options.attempts) {
         // The processor has recorded the failure on the event; an admin retry hands it over again.
         this.taken.delete(id);
@@ -97,10 +122,13 @@ export class InProcessDispatcher implements EventDispatcher {
   }
 
   private async confirm(): Promise<void> {
+    const stop = this.metrics?.startJob(EVENTS_QUEUE, CONFIRM_JOB);
     try {
       const result = await this.lifecycle.confirmDue(new Date());
+      stop?.('completed');
       if (result.confirmed > 0 || result.successfulReferrals > 0) this.logger.info(result, 'confirmation sweep');
     } catch (error) {
+      stop?.('failed');
       this.logger.warn({ err: error }, 'confirmation sweep failed; will run again');
     }
   }

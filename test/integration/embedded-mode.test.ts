@@ -108,6 +108,13 @@ describe('embedded mode (PGlite, in-process events)', () => {
     expect(referrals.successfulReferrals).toBe(1);
   });
 
+  it('/metrics counts in-process jobs and shows the line\'s depth under the same queue label as BullMQ', async () => {
+    const text = (await request(application.app).get('/metrics').expect(200)).text;
+    expect(text).toMatch(/events_processed_total\{type="purchase.completed"\} [1-9]/);
+    expect(text).toMatch(/job_duration_seconds_count\{[^}]*job="purchase-event"[^}]*outcome="completed"[^}]*\} [1-9]/);
+    expect(text).toMatch(/queue_depth\{[^}]*queue="purchase-events"[^}]*\} 0/);
+  });
+
   it('an event no rule set covers fails at once, is listed as a failed job, and an admin retry hands it over again', async () => {
     const id = `evt-${randomUUID()}`;
     const failed = await postAndWait({ id, type: 'purchase.completed', orderId: `ord-${randomUUID()}`, userId: 'dave', occurredAt: '2001-01-01T00:00:00Z', ...cart });
