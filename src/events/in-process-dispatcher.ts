@@ -61,7 +61,7 @@ export class InProcessDispatcher implements EventDispatcher {
   }
 
   /** The line's depth in BullMQ's terms, for the queue-depth gauge: waiting, running, waiting for a retry. */
-  async counts(): Promise<Record<string, number>> {
+  async counts(): Promise<{ waiting: number; active: number; delayed: number }> {
     return { waiting: this.waiting, active: this.active, delayed: this.timers.size };
   }
 
