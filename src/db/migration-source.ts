@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as initialSchema from '../../migrations/20261124000000_initial_schema.ts';
 import * as purchaseContextFunction from '../../migrations/20261125000000_purchase_context_function.ts';
+import * as historyIndexes from '../../migrations/20261125000100_history_indexes.ts';
 
 /**
  * Migrations are imported statically rather than discovered by knex at run
@@ -12,6 +13,7 @@ import * as purchaseContextFunction from '../../migrations/20261125000000_purcha
 const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261124000000_initial_schema.ts', initialSchema],
   ['20261125000000_purchase_context_function.ts', purchaseContextFunction],
+  ['20261125000100_history_indexes.ts', historyIndexes],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
