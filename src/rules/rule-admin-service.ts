@@ -1,4 +1,5 @@
 import type { RuleRegistry } from './rule-registry.ts';
+import { crossFileIssues } from './cross-file-checks.ts';
 import { checkRuleFile } from './rule-set-loader.ts';
 import type { RuleSet } from './rule-set.ts';
 import type { RuleVersionRow, RuleVersionStore } from './rule-version-store.ts';
@@ -28,6 +29,12 @@ export interface ValidationReport {
   issues: RuleIssue[];
   /** What the file is, when it is valid. */
   version?: { id: string; policy: string; version: number; hash: string };
+  /**
+   * When the file is valid on its own: would it load next to the rule set in
+   * use (versions, timelines)? A file whose name matches a loaded file's path
+   * (or its end) is checked as replacing it, any other as added.
+   */
+  withLoadedSet?: { valid: boolean; replaces: string | null; issues: RuleIssue[] };
 }
 
 /** A rule file sent for checking: its name and its content (parsed JSON or the file's text). */
@@ -64,7 +71,15 @@ export class RuleAdminService {
     const { issues, file } = checkRuleFile({ file: submission.file, text });
     if (!file) return { valid: false, issues };
     const { id, policy, version } = file.content;
-    return { valid: true, issues: [], version: { id, policy, version, hash: file.hash } };
+    const loaded = this.registry.get().files;
+    const replaced = loaded.find((candidate) => candidate.file === submission.file || candidate.file.endsWith(`/${submission.file}`));
+    const together = crossFileIssues([...loaded.filter((candidate) => candidate !== replaced), file], 'rules');
+    return {
+      valid: true,
+      issues: [],
+      version: { id, policy, version, hash: file.hash },
+      withLoadedSet: { valid: together.length === 0, replaces: replaced?.file ?? null, issues: together },
+    };
   }
 
   /** @throws RuleSetInvalidError with every problem; the set in use stays. */

@@ -98,6 +98,20 @@ describe('POST /v1/rules/validate', () => {
     }
   });
 
+  it('checks a valid file against the loaded set too: as an added file, or replacing the loaded file of that name', async () => {
+    const v2 = { ...(await valid()), version: 2, effectiveFrom: '2027-01-01T00:00:00Z' };
+    const added = await request(t.app).post('/v1/rules/validate').set(admin).send({ file: 'tiers-v2.json', content: v2 }).expect(200);
+    expect(added.body.withLoadedSet).toEqual({ valid: true, replaces: null, issues: [] });
+
+    const copy = await request(t.app).post('/v1/rules/validate').set(admin).send({ file: 'tiers-copy.json', content: await valid() }).expect(200);
+    expect(copy.body).toMatchObject({ valid: true, issues: [] });
+    expect(copy.body.withLoadedSet).toMatchObject({ valid: false, replaces: null, issues: expect.arrayContaining([expect.objectContaining({ pointer: '/version', message: expect.stringMatching(/version 1 is also defined in .*tiers-v1\.json/) })]) });
+
+    const edited = { ...(await valid()), description: 'Tiers, reworded.' };
+    const replacing = await request(t.app).post('/v1/rules/validate').set(admin).send({ file: 'tiers/tiers-v1.json', content: edited }).expect(200);
+    expect(replacing.body.withLoadedSet).toEqual({ valid: true, replaces: expect.stringMatching(/tiers\/tiers-v1\.json$/), issues: [] });
+  });
+
   it('reports a file that is not JSON-safe or not a rule file at all', async () => {
     const res = await request(t.app).post('/v1/rules/validate').set(admin).send({ file: 'x.json', content: '{"id": "x", ' }).expect(200);
     expect(res.body).toMatchObject({ valid: false, issues: [expect.objectContaining({ file: 'x.json' })] });
