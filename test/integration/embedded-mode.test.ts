@@ -14,7 +14,7 @@ import { PUBLIC_BASE_URL, SHOP_URL } from '../support/test-app.ts';
 let application: Application;
 beforeAll(async () => {
   const config = loadConfig({ NODE_ENV: 'test', PGLITE_DIR: 'memory://', SHOP_URL, PUBLIC_BASE_URL, LOG_LEVEL: 'silent', JOB_BACKOFF_MS: '20' });
-  application = await createApplication(config, createLogger(process.env.TEST_LOG ?? 'silent'));
+  application = await createApplication(config, createLogger(process.env.TEST_LOG ?? 'silent'), { recovery: { intervalMs: 100, graceMs: 0 } });
 });
 afterAll(async () => {
   await application?.close();
@@ -106,6 +106,18 @@ describe('embedded mode (PGlite, in-process events)', () => {
     expect(rewards.map((r: { orderId: string }) => r.orderId)).toContain(orderId);
     const referrals = (await request(application.app).get('/v1/users/alice/referrals').expect(200)).body;
     expect(referrals.successfulReferrals).toBe(1);
+  });
+
+  it('the recovery loop runs in the server: an event in the inbox that was never handed over gets processed', async () => {
+    const id = `evt-${randomUUID()}`;
+    // Stored as the API stores it, but not dispatched: as after a crash between the insert and the hand-over.
+    await application.events.stores.inbox.storeAll([{ id, type: 'purchase.completed', orderId: `ord-${randomUUID()}`, userId: 'frank', occurredAt: new Date().toISOString(), referralCode: code, ...cart }]);
+    const deadline = Date.now() + 10_000;
+    while ((await request(application.app).get(`/v1/events/${id}`).expect(200)).body.status === 'accepted') {
+      if (Date.now() > deadline) throw new Error('the recovery loop did not pick the event up');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await request(application.app).get(`/v1/events/${id}`).expect(200)).body.status).toBe('processed');
   });
 
   it('/metrics counts in-process jobs and shows the line\'s depth under the same queue label as BullMQ', async () => {
