@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CursorPosition } from '../api/cursor.ts';
+import { preparedQuery } from '../db/prepared-query.ts';
 
 export type Bucket = 'pending' | 'confirmed' | 'reversed';
 
@@ -44,7 +45,24 @@ const STATUS_FILTER: Record<Bucket, string> = {
   reversed: 'b.pending = 0 AND b.confirmed = 0 AND b.reversed > 0',
 };
 
-/** Reads a beneficiary's rewards and ledger balances. */
+interface RewardRow {
+  id: bigint;
+  order_id: string;
+  referee_id: string | null;
+  role: string;
+  kind: string;
+  currency: string;
+  campaign_id: string;
+  amount: bigint;
+  granted_at: Date;
+  hold_until: Date;
+  cursor_time: string;
+  pending: string;
+  confirmed: string;
+  reversed: string;
+}
+
+/** Reads a beneficiary's rewards and ledger balances (prepared statements: planning cost more than running them). */
 export class RewardHistoryStore {
   constructor(private readonly knex: Knex) {}
 
@@ -53,19 +71,23 @@ export class RewardHistoryStore {
    * bucket amounts; `status` keeps those whose amount is now mostly there (see statusOf).
    */
   async list(beneficiaryId: string, limit: number, after?: CursorPosition, status?: Bucket): Promise<RewardRecord[]> {
-    const query = this.knex('rewards as r')
-      .leftJoin('orders as o', 'o.order_id', 'r.order_id')
-      .joinRaw(`CROSS JOIN LATERAL (${BUCKETS_PER_REWARD}) b`)
-      .where('r.beneficiary_id', beneficiaryId)
-      .select(
-        'r.id', 'r.order_id', 'o.user_id as referee_id', 'r.role', 'r.kind', 'r.currency', 'r.campaign_id', 'r.amount', 'r.granted_at', 'r.hold_until',
-        this.knex.raw('r.granted_at::text AS cursor_time'), 'b.pending', 'b.confirmed', 'b.reversed',
-      )
-      .orderBy([{ column: 'r.granted_at', order: 'desc' }, { column: 'r.id', order: 'desc' }])
-      .limit(limit);
-    if (after) query.andWhereRaw('(r.granted_at, r.id) < (?::timestamptz, ?::bigint)', [after.time, after.id]);
-    if (status) query.andWhereRaw(STATUS_FILTER[status]);
-    const rows = await query;
+    const values: unknown[] = [beneficiaryId, limit];
+    let where = 'r.beneficiary_id = $1';
+    if (after) {
+      values.push(after.time, after.id);
+      where += ' AND (r.granted_at, r.id) < ($3::timestamptz, $4::bigint)';
+    }
+    if (status) where += ` AND ${STATUS_FILTER[status]}`;
+    const rows = await preparedQuery<RewardRow>(
+      this.knex,
+      `reward-history-list-${after ? 'after' : 'first'}-${status ?? 'any'}`,
+      `SELECT r.id, r.order_id, o.user_id AS referee_id, r.role, r.kind, r.currency, r.campaign_id, r.amount, r.granted_at, r.hold_until,
+              r.granted_at::text AS cursor_time, b.pending, b.confirmed, b.reversed
+       FROM rewards r LEFT JOIN orders o ON o.order_id = r.order_id CROSS JOIN LATERAL (${BUCKETS_PER_REWARD}) b
+       WHERE ${where}
+       ORDER BY r.granted_at DESC, r.id DESC LIMIT $2`,
+      values,
+    );
     return rows.map((row) => ({
       id: String(row.id),
       orderId: row.order_id,
@@ -86,16 +108,18 @@ export class RewardHistoryStore {
 
   /** Balance per kind, currency and bucket over the whole ledger of the beneficiary. */
   async balances(beneficiaryId: string): Promise<BalanceRecord[]> {
-    const { rows } = await this.knex.raw(
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.knex,
+      'reward-history-balances',
       `SELECT kind, currency,
          coalesce(sum(amount) FILTER (WHERE to_bucket = 'pending'), 0) - coalesce(sum(amount) FILTER (WHERE from_bucket = 'pending'), 0) AS pending,
          coalesce(sum(amount) FILTER (WHERE to_bucket = 'confirmed'), 0) - coalesce(sum(amount) FILTER (WHERE from_bucket = 'confirmed'), 0) AS confirmed,
          coalesce(sum(amount) FILTER (WHERE to_bucket = 'reversed'), 0) AS reversed
-       FROM reward_entries WHERE beneficiary_id = ?
+       FROM reward_entries WHERE beneficiary_id = $1
        GROUP BY kind, currency ORDER BY kind, currency`,
       [beneficiaryId],
     );
-    return (rows as Array<Record<string, unknown>>).map((row) => ({
+    return rows.map((row) => ({
       kind: String(row.kind),
       currency: String(row.currency),
       pending: BigInt(row.pending as string),
