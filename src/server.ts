@@ -1,6 +1,7 @@
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createApplication } from './composition-root.ts';
+import { reloadRulesOnSighup } from './rules/reload-on-signal.ts';
 import { describeRuntime } from './runtime-mode.ts';
 
 /** `npm start`: the HTTP service. */
@@ -19,6 +20,8 @@ try {
   process.exit(1);
 }
 const server = application.app.listen(config.port, () => logger.info({ port: config.port, url: config.publicBaseUrl }, 'listening'));
+const { services, metrics } = application;
+reloadRulesOnSighup(services.rules, (ruleSet) => metrics.ruleSetLoaded(ruleSet.refs()), logger);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

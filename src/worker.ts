@@ -3,6 +3,7 @@ import { createLogger } from './logger.ts';
 import { createWorkerApplication } from './composition-root.ts';
 import { createEventWorker, redisEvictionPolicy, scheduleConfirmations } from './events/event-worker.ts';
 import { startMetricsServer, type MetricsServer } from './observability/metrics-server.ts';
+import { reloadRulesOnSighup } from './rules/reload-on-signal.ts';
 
 /** `npm run worker`: processes purchase events and confirms rewards whose hold ended. */
 const config = loadConfig();
@@ -48,6 +49,7 @@ if (config.workerMetricsPort !== undefined) {
   });
   if (metricsServer) logger.info({ port: metricsServer.port }, `worker metrics on http://localhost:${metricsServer.port}/metrics`);
 }
+reloadRulesOnSighup(application.rules, (ruleSet) => metrics.ruleSetLoaded(ruleSet.refs()), logger);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
