@@ -96,6 +96,20 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   return Object.freeze(config);
 }
 
+/**
+ * For the entry points (server, worker, migrate): a bad or contradictory
+ * setting ends the process with one line naming the variable, not a stack trace.
+ */
+export function loadConfigOrExit(env: Env = process.env): Readonly<Config> {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`configuration: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 function optionalUrl(env: Env, key: string, protocols: string[]): string | undefined {
   return env[key] ? url(env, key, '', protocols) : undefined;
 }

@@ -1,11 +1,11 @@
-import { loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createApplication } from './composition-root.ts';
 import { reloadRulesOnSighup } from './rules/reload-on-signal.ts';
 import { describeRuntime } from './runtime-mode.ts';
 
 /** `npm start`: the HTTP service. */
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 if (config.apiKeys.length === 0) logger.warn('API_KEYS is not set: every route is open (allowed only outside production)');
 const runtime = describeRuntime(config);

@@ -1,4 +1,4 @@
-import { loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createWorkerApplication } from './composition-root.ts';
 import { createEventWorker, redisEvictionPolicy, scheduleConfirmations } from './events/event-worker.ts';
@@ -6,7 +6,7 @@ import { startMetricsServer, type MetricsServer } from './observability/metrics-
 import { reloadRulesOnSighup } from './rules/reload-on-signal.ts';
 
 /** `npm run worker`: processes purchase events and confirms rewards whose hold ended. */
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 if (!config.redisUrl || !config.databaseUrl) {
   logger.fatal(

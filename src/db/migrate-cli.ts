@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { DomainError } from '../domain-error.ts';
 import { createKnex } from './create-knex.ts';
 import { createEmbeddedKnex } from './embedded-database.ts';
@@ -10,7 +10,7 @@ import { migrateLatest } from './open-database.ts';
  * creates the database first if needed; without it, it migrates the embedded
  * database in PGLITE_DIR (which `npm start` also does by itself).
  */
-const config = loadConfig();
+const config = loadConfigOrExit();
 try {
   if (config.databaseUrl) await ensureDatabase(config.databaseUrl);
   const knex = config.databaseUrl ? createKnex(config.databaseUrl) : createEmbeddedKnex(config.pgliteDir);
