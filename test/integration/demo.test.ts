@@ -83,3 +83,34 @@ it('npm run demo exits 1 with the message when the service is not reachable', as
   expect(code).toBe(1);
   expect(stderr).toContain(`demo stopped: cannot reach the service at http://127.0.0.1:${port}`);
 }, 30_000);
+
+it('the first run of a newcomer: `npm start` with no database or Redis, then `npm run demo` against it, exits 0', async () => {
+  const port = await closedPort();
+  // No DATABASE_URL or REDIS_URL: the embedded PostgreSQL (in memory here) and events processed in the server.
+  const env = { ...process.env, DATABASE_URL: '', REDIS_URL: '', PGLITE_DIR: 'memory://', PORT: String(port), LOG_LEVEL: 'warn', API_KEYS: '', NODE_ENV: 'development' };
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    while (!(await fetch(`${url}/healthz`).then((res) => res.ok, () => false))) {
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error('npm start did not come up');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const demo = spawn(process.execPath, ['--import', 'tsx', 'src/demo/demo-cli.ts'], { env: { ...process.env, DEMO_BASE_URL: url, DEMO_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    demo.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    demo.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => demo.once('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('redis: not used (in-process mode)');
+    expect(stdout).toMatch(/Alice would earn\s+USD 1\.09 cashback/);
+    expect(stdout).toContain('7. Where to look next');
+    // In-process mode: the server processed the events, so its own /metrics counts them.
+    expect(stdout).toContain('events_processed_total{type="purchase.refunded"} 1');
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+  }
+}, 90_000);
