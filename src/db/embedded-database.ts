@@ -33,7 +33,13 @@ export class EmbeddedDatabaseInUseError extends DomainError {
  */
 export function createEmbeddedKnex(dir: string): Knex {
   const release = dir === IN_MEMORY ? () => undefined : lockFolder(dir);
-  const pglite = new PGlite(dir === IN_MEMORY ? IN_MEMORY : dir, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(dir, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const knex = knexFactory({
     client: ClientPGLite,
     dialect: 'postgres',
@@ -57,14 +63,22 @@ export function createEmbeddedKnex(dir: string): Knex {
   return knex;
 }
 
+/** Pid files this process holds: our own pid in a file we do not hold is a previous run's (a container's pid 1). */
+const held = new Set<string>();
+
 /** Takes `<dir>.pid`; a file left by a process that no longer runs is taken over. */
 function lockFolder(dir: string): () => void {
   mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
   const pidFile = `${path.resolve(dir)}.pid`;
+  if (held.has(pidFile)) throw new EmbeddedDatabaseInUseError(dir, process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(pidFile, String(process.pid), { flag: 'wx' });
-      return () => rmSync(pidFile, { force: true });
+      held.add(pidFile);
+      return () => {
+        held.delete(pidFile);
+        rmSync(pidFile, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(pidFile, 'utf8').trim());

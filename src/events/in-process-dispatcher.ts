@@ -105,7 +105,8 @@ export class InProcessDispatcher implements EventDispatcher {
       this.taken.delete(id);
     } catch (error) {
       stop?.('failed');
-      if (error instanceof UnrecoverableError || attemptsMade + 1 >= this.options.attempts) {
+      if (error instanceof UnrecoverableError || attemptsMade + 1 >= this.options.attempts || this.closed) {
+        // Closed: no retry timer outlives the dispatcher; the next start's recovery pass finds the event.
         // The processor has recorded the failure on the event; an admin retry hands it over again.
         this.taken.delete(id);
         this.logger.warn({ err: error, eventId: id, attemptsMade: attemptsMade + 1 }, 'event failed');

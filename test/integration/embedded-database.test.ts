@@ -45,6 +45,13 @@ describe('the embedded database folder', () => {
     await writeFile(`${dir}.pid`, String(gone.pid));
     const knex = createEmbeddedKnex(dir);
     expect((await knex.raw('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    // Not twice in one process either: two PGlite instances on one folder corrupt it just the same.
+    expect(() => createEmbeddedKnex(dir)).toThrow(EmbeddedDatabaseInUseError);
     await knex.destroy();
+    // A file with our own pid that we do not hold is a previous run's (a container's pid 1): taken over.
+    await writeFile(`${dir}.pid`, String(process.pid));
+    const after = createEmbeddedKnex(dir);
+    expect((await after.raw('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await after.destroy();
   });
 });
