@@ -1,31 +1,6 @@
 import type { RouteModule } from '../api/app.ts';
 import type { RuleAdminService, RuleFileSubmission } from './rule-admin-service.ts';
-
-const TIERS_EXAMPLE = {
-  id: 'tiers',
-  policy: 'tiers',
-  version: 2,
-  effectiveFrom: '2027-01-01T00:00:00Z',
-  description: 'Referrer tiers by successful referrals.',
-  rules: [
-    {
-      name: 'bronze',
-      conditions: { all: [{ fact: 'referrer', path: '$.successfulReferrals', operator: 'greaterThanInclusive', value: 0 }] },
-      event: { type: 'tier', params: { tier: 'bronze', cashbackPercent: 1 } },
-    },
-  ],
-};
-
-const VALIDATE_BODY = {
-  type: 'object',
-  description:
-    'Either `{ "file": "tiers-v2.json", "content": { …rule file… } }` (content may also be the file\'s text) or the rule file\'s JSON itself. The file name only labels the messages.',
-} as const;
-
-const ISSUE = {
-  type: 'object',
-  properties: { file: { type: 'string' }, pointer: { type: 'string', description: 'JSON pointer into the file' }, message: { type: 'string' } },
-} as const;
+import { RELOAD_RESPONSE, RULE_SET_INVALID, TIERS_EXAMPLE, VALIDATE_BODY, VALIDATE_RESPONSE, VERSIONS_RESPONSE } from './rule-admin-schemas.ts';
 
 /** GET /v1/rules/versions, POST /v1/rules/validate, POST /v1/rules/reload (admin scope). */
 export function ruleAdminRoutes(admin: RuleAdminService): RouteModule {
@@ -38,7 +13,9 @@ export function ruleAdminRoutes(admin: RuleAdminService): RouteModule {
         description: '`loaded` is the set in use (its hash identifies it as a whole); `history` comes from the rule_set_versions table.',
         tags: ['rules'],
         access: 'admin',
-        responses: { 200: { description: 'loaded files and history' } },
+        responses: {
+          200: { description: 'loaded files and history', schema: VERSIONS_RESPONSE },
+        },
       },
       async (_req, res) => {
         const history = await admin.history();
@@ -58,7 +35,7 @@ export function ruleAdminRoutes(admin: RuleAdminService): RouteModule {
         responses: {
           200: {
             description: '`valid` and the problems found',
-            schema: { type: 'object', properties: { valid: { type: 'boolean' }, issues: { type: 'array', items: ISSUE } } },
+            schema: VALIDATE_RESPONSE,
           },
         },
       },
@@ -71,10 +48,20 @@ export function ruleAdminRoutes(admin: RuleAdminService): RouteModule {
         method: 'post',
         path: '/v1/rules/reload',
         summary: 'Load RULES_DIR again',
-        description: 'All or nothing: an invalid set is refused with every problem (422) and the set in use stays.',
+        description: 'All or nothing: an invalid set is refused with every problem (422) and the set in use stays. Reloads the process that answers; SIGHUP reloads workers and other instances.',
         tags: ['rules'],
         access: 'admin',
-        responses: { 200: { description: 'the new set: its hash and files' }, 422: { description: 'the rule set is invalid; nothing changed', contentType: 'application/problem+json' } },
+        responses: {
+          200: {
+            description: 'the new set: its hash and files',
+            schema: RELOAD_RESPONSE,
+          },
+          422: {
+            description: 'the rule set is invalid; nothing changed. `errors` lists every problem (file, JSON pointer, detail)',
+            contentType: 'application/problem+json',
+            schema: RULE_SET_INVALID,
+          },
+        },
       },
       async (_req, res) => {
         const { previousHash, view } = await admin.reload();
