@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { preparedQuery } from '../db/prepared-query.ts';
 import { normalizeEmail } from '../engine/normalize-email.ts';
 import type { FraudSignals, PurchaseContext, ReferralCandidate } from '../engine/purchase-input.ts';
 import type { ReferralSettings } from '../rules/rule-file.ts';
@@ -43,15 +44,20 @@ export class PurchaseContextLoader {
    */
   async load(lookup: PurchaseLookup, _settings: ReferralSettings, db: Db = this.knex): Promise<PurchaseContext> {
     const wanted = signalRows(lookup.signals);
-    const { rows } = await db.raw<{ rows: ContextRow[] }>(CONTEXT_QUERY, {
-      user: lookup.userId,
-      at: new Date(lookup.occurredAt),
-      code: lookup.referralCode ? canonicalCode(lookup.referralCode) : null,
-      visitor: lookup.visitorId ?? null,
-      orderId: lookup.orderId ?? null,
-      // JSON rather than arrays: knex expands an array binding into a list.
-      signals: JSON.stringify(wanted),
-    });
+    const values = [
+      lookup.userId,
+      new Date(lookup.occurredAt),
+      lookup.referralCode ? canonicalCode(lookup.referralCode) : null,
+      lookup.visitorId ?? null,
+      lookup.orderId ?? null,
+      // JSON rather than an array: one parameter whatever the number of signals.
+      JSON.stringify(wanted),
+    ];
+    // Outside a transaction (the quote) as a prepared statement on a pooled connection; inside one (the worker) on its connection.
+    const rows =
+      db === this.knex
+        ? await preparedQuery<ContextRow>(this.knex, 'purchase-context', CONTEXT_QUERY, values)
+        : (await db.raw<{ rows: ContextRow[] }>(CONTEXT_QUERY.replace(/\$\d/g, '?'), values)).rows;
     const row = rows[0]!;
     const count = Number(row.prior_count);
     const referee = { priorOrderCount: count, firstOrderAt: count > 0 && row.first_order_at ? iso(row.first_order_at) : null };
@@ -79,7 +85,7 @@ interface ContextRow {
 }
 
 /** One round trip; the function (migration 20261125000000) holds the statement and its cached plan. */
-const CONTEXT_QUERY = 'SELECT * FROM purchase_context(:user, :at, :code, :visitor, :orderId, :signals::jsonb)';
+const CONTEXT_QUERY = 'SELECT * FROM purchase_context($1, $2, $3, $4, $5, $6::jsonb)';
 
 function candidateOf(row: ContextRow): ReferralCandidate | null {
   if (!row.kind || !row.referrer_id) return null;
