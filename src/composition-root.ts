@@ -20,7 +20,7 @@ import { EventInboxStore } from './events/event-inbox-store.ts';
 import { EventProcessingStore } from './events/event-processing-store.ts';
 import { OrderStore } from './events/order-store.ts';
 import { CampaignBudgetStore } from './events/campaign-budget-store.ts';
-import { EVENTS_QUEUE, EventQueue } from './events/event-queue.ts';
+import { EVENTS_QUEUE, EventQueue, redisOptions } from './events/event-queue.ts';
 import type { EventDispatcher } from './events/event-dispatcher.ts';
 import { InProcessDispatcher } from './events/in-process-dispatcher.ts';
 import { InboxFailedJobs } from './events/inbox-failed-jobs.ts';
@@ -45,6 +45,9 @@ import { RewardHistoryService } from './rewards/reward-history-service.ts';
 import { rewardHistoryRoutes } from './rewards/reward-history-routes.ts';
 import { RuleAdminService } from './rules/rule-admin-service.ts';
 import { ruleAdminRoutes } from './rules/rule-admin-routes.ts';
+import { RuleReloadBus } from './rules/rule-reload-bus.ts';
+import { reloadAndLog } from './rules/reload-on-signal.ts';
+import type { RuleSet } from './rules/rule-set.ts';
 import { queueDashboard } from './api/queue-dashboard.ts';
 
 /**
@@ -195,7 +198,11 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     // Same queue label in both modes, so one dashboard serves both.
     if (inProcess) metrics.watchQueue(EVENTS_QUEUE, () => inProcess.counts());
     metrics.watchBudgets(() => events.stores.budgets.list(knex));
-    const ruleAdmin = new RuleAdminService(services.rules, stores.ruleVersions, (loaded) => metrics.ruleSetLoaded(loaded.refs()));
+    const reloadBus = listenForReloads(services.rules, metrics, config, logger);
+    const ruleAdmin = new RuleAdminService(services.rules, stores.ruleVersions, (loaded) => {
+      metrics.ruleSetLoaded(loaded.refs());
+      void reloadBus?.announce(loaded.hash);
+    });
     const redis = config.redisUrl ? new RedisPing(config.redisUrl) : undefined;
     const checks: ReadinessCheck[] = [
       { name: 'postgres', check: async () => void (await knex.raw('SELECT 1')) },
@@ -206,7 +213,7 @@ export async function createApplication(config: Readonly<Config>, logger: Logger
     recovery?.start();
     events.inProcess?.startConfirmations();
     const app = createApp({ config, logger, metrics, routes: [...createRoutes(services, config), ...eventRouteModules(events), ruleAdminRoutes(ruleAdmin)], publicRoutes: [healthRoutes(checks)], mounts: queue ? [queueDashboard([queue.queue], config.apiKeys)] : [] });
-    return { app, knex, stores, services, events, metrics, close: async () => { redis?.close(); await recovery?.stop(); await events.dispatcher.close(); await knex.destroy(); } };
+    return { app, knex, stores, services, events, metrics, close: async () => { redis?.close(); reloadBus?.close(); await recovery?.stop(); await events.dispatcher.close(); await knex.destroy(); } };
   } catch (error) {
     await knex.destroy();
     throw error;
@@ -240,6 +247,7 @@ export async function createWorkerApplication(config: Readonly<Config>, logger: 
     metrics.ruleSetLoaded(ruleSet.refs());
     const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
     const loop = new RecoveryLoop(events.stores.inbox, events.dispatcher, logger, recovery);
+    const reloadBus = listenForReloads(services.rules, metrics, config, logger);
     return {
       knex,
       rules: services.rules,
@@ -247,6 +255,7 @@ export async function createWorkerApplication(config: Readonly<Config>, logger: 
       recovery: loop,
       metrics,
       close: async () => {
+        reloadBus?.close();
         await loop.stop();
         await events.dispatcher.close();
         await knex.destroy();
@@ -256,4 +265,16 @@ export async function createWorkerApplication(config: Readonly<Config>, logger: 
     await knex.destroy();
     throw error;
   }
+}
+
+/**
+ * With Redis, every process hears about an admin's rule reload and loads
+ * RULES_DIR too (see RuleReloadBus); without Redis there is one process.
+ */
+function listenForReloads(rules: RuleRegistry, metrics: Metrics, config: Readonly<Config>, logger: Logger): RuleReloadBus | undefined {
+  if (!config.redisUrl) return undefined;
+  const bus = new RuleReloadBus(`${config.queuePrefix}:rules-reload`, redisOptions(config.redisUrl, 'producer'), redisOptions(config.redisUrl, 'worker'), logger);
+  const onLoaded = (ruleSet: RuleSet) => metrics.ruleSetLoaded(ruleSet.refs());
+  bus.listen(() => void reloadAndLog(rules, onLoaded, logger, 'announced by another process')).catch((error: unknown) => logger.warn({ err: error }, 'not listening for rule reloads'));
+  return bus;
 }

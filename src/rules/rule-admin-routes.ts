@@ -48,7 +48,7 @@ export function ruleAdminRoutes(admin: RuleAdminService): RouteModule {
         method: 'post',
         path: '/v1/rules/reload',
         summary: 'Load RULES_DIR again',
-        description: 'All or nothing: an invalid set is refused with every problem (422) and the set in use stays. Reloads the process that answers; SIGHUP reloads workers and other instances.',
+        description: 'All or nothing: an invalid set is refused with every problem (422) and the set in use stays. With Redis the reload is announced and every other API instance and worker loads RULES_DIR too; SIGHUP reloads one process by hand.',
         tags: ['rules'],
         access: 'admin',
         responses: {

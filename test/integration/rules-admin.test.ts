@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,8 @@ const cart = { currency: 'USD', items: [{ sku: 'SHOE-1', category: 'shoes', unit
 
 beforeAll(async () => {
   rules = await createTempRules();
-  t = await createTestApp({ ...WITH_KEYS, RULES_DIR: rules.dir });
+  // A prefix of its own: its reloads are announced on it, to no other test file's app.
+  t = await createTestApp({ ...WITH_KEYS, RULES_DIR: rules.dir, QUEUE_PREFIX: `test-${randomUUID()}` });
   code = (await request(t.app).post('/v1/referral-codes').set(admin).send({ userId: 'alice' }).expect(201)).body.code;
 });
 afterAll(async () => {
