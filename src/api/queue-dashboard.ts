@@ -19,7 +19,10 @@ export function queueDashboard(queues: readonly Queue[], keys: readonly ApiKey[]
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue)),
+    // Read-only: a browser re-sends Basic credentials on its own, so a write
+    // action here could be triggered cross-site. Retries go through
+    // POST /v1/admin/failed-jobs/{id}/retry, which takes only a Bearer key.
+    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Referral events' } },
   });
