@@ -8,7 +8,7 @@ import { prng } from './purchase-generator.ts';
 import type { BenchDatabase } from './support/bench-database.ts';
 import { startChild } from './support/child-process.ts';
 import { awaitLine } from './support/await-line.ts';
-import { QUOTE_DATA } from './support/seed-quote-data.ts';
+import { QUOTE_DATA, seedQuoteData } from './support/seed-quote-data.ts';
 
 export interface EventPipelineFigures {
   events: number;
@@ -145,6 +145,8 @@ async function noopRate(events: number, concurrency: number): Promise<{ perSecon
 export async function benchEventPipeline(db: BenchDatabase, options: { events?: number; concurrency?: number } = {}): Promise<EventPipelineFigures> {
   const count = options.events ?? 50_000;
   const concurrency = options.concurrency ?? 16;
+  // The checkout data set: codes the events enter, users with order history, referrers' tiers.
+  await seedQuoteData(db.knex);
   const runId = randomBytes(3).toString('hex');
   const events = purchaseEvents(count, runId, Date.now());
   const expected = await expectedLedger(db, events);

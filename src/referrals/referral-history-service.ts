@@ -42,29 +42,25 @@ export class ReferralHistoryService {
     const [code, successful, rows] = await Promise.all([
       this.codes.findForUser(userId),
       this.store.countSuccessful(userId),
-      this.store.list(userId, limit + 1, after),
+      this.store.list(userId, limit + 1, PURCHASES_PER_REFEREE, after),
     ]);
     const pageRows = rows.slice(0, limit);
-    const purchases = await this.store.purchasesOf(pageRows.map((row) => row.refereeId));
     const tiers = this.rules.get().select(this.now().getTime()).policies.get('tiers');
     const last = pageRows.at(-1);
     return {
       userId,
       code: code ? { code: code.code, link: this.links.link(code.code), qrCodeUrl: this.links.qrCodeUrl(code.code) } : null,
       progress: tierProgress(tiers, successful),
-      referrals: pageRows.map((row) => {
-        const own = purchases.filter((purchase) => purchase.refereeId === row.refereeId);
-        return {
-          referee: maskUserId(row.refereeId),
-          referredAt: row.boundAt,
-          source: row.source,
-          code: row.code,
-          status: row.status,
-          successfulAt: row.successfulAt,
-          purchases: own.slice(0, PURCHASES_PER_REFEREE).map((p) => ({ occurredAt: p.occurredAt, status: p.status, firstOrder: p.isFirstOrder })),
-          purchaseCount: own.length,
-        };
-      }),
+      referrals: pageRows.map((row) => ({
+        referee: maskUserId(row.refereeId),
+        referredAt: row.boundAt,
+        source: row.source,
+        code: row.code,
+        status: row.status,
+        successfulAt: row.successfulAt,
+        purchases: row.purchases.map((p) => ({ occurredAt: p.occurredAt, status: p.status, firstOrder: p.isFirstOrder })),
+        purchaseCount: row.purchaseCount,
+      })),
       ...(rows.length > limit && last ? { next: { time: last.cursorTime, id: last.refereeId } } : {}),
     };
   }

@@ -11,10 +11,12 @@ export interface ReferralRecord {
   successfulAt: Date | null;
   /** bound_at as PostgreSQL prints it: exact to the microsecond, for the cursor. */
   cursorTime: string;
+  /** The referee's newest purchases (a referee is bound from the first order on, so all came through this referrer). */
+  purchases: RefereePurchase[];
+  purchaseCount: number;
 }
 
 export interface RefereePurchase {
-  refereeId: string;
   occurredAt: Date;
   status: string;
   isFirstOrder: boolean;
@@ -24,15 +26,27 @@ export interface RefereePurchase {
 export class ReferralHistoryStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Up to `limit` referrals bound to the referrer strictly after `after` in (bound_at, referee_id) descending order. */
-  async list(referrerId: string, limit: number, after?: CursorPosition): Promise<ReferralRecord[]> {
+  /**
+   * Up to `limit` referrals bound to the referrer strictly after `after` in (bound_at, referee_id) descending order,
+   * each with the referee's newest `purchasesPerReferee` purchases and purchase count (one statement: the
+   * purchases were a second round trip after the list).
+   */
+  async list(referrerId: string, limit: number, purchasesPerReferee: number, after?: CursorPosition): Promise<ReferralRecord[]> {
     const rows = await preparedQuery<ReferralRow>(
       this.knex,
       `referral-history-list-${after ? 'after' : 'first'}`,
-      `SELECT referee_id, code, source, status, bound_at, successful_at, bound_at::text AS cursor_time FROM referrals
-       WHERE referrer_id = $1${after ? ' AND (bound_at, referee_id) < ($3::timestamptz, $4::text)' : ''}
-       ORDER BY bound_at DESC, referee_id DESC LIMIT $2`,
-      after ? [referrerId, limit, after.time, after.id] : [referrerId, limit],
+      `SELECT r.referee_id, r.code, r.source, r.status, r.bound_at, r.successful_at, r.bound_at::text AS cursor_time, p.purchases, p.purchase_count
+       FROM referrals r
+       CROSS JOIN LATERAL (
+         SELECT coalesce(json_agg(json_build_object('occurredAt', o.occurred_at, 'status', o.status, 'firstOrder', o.is_first_order)
+                                  ORDER BY o.occurred_at DESC, o.order_id DESC) FILTER (WHERE o.n <= $3), '[]') AS purchases,
+                count(*)::int AS purchase_count
+         FROM (SELECT occurred_at, status, is_first_order, order_id, row_number() OVER (ORDER BY occurred_at DESC, order_id DESC) AS n
+               FROM orders WHERE user_id = r.referee_id) o
+       ) p
+       WHERE r.referrer_id = $1${after ? ' AND (r.bound_at, r.referee_id) < ($4::timestamptz, $5::text)' : ''}
+       ORDER BY r.bound_at DESC, r.referee_id DESC LIMIT $2`,
+      after ? [referrerId, limit, purchasesPerReferee, after.time, after.id] : [referrerId, limit, purchasesPerReferee],
     );
     return rows.map((row) => ({
       refereeId: row.referee_id,
@@ -42,27 +56,14 @@ export class ReferralHistoryStore {
       boundAt: row.bound_at,
       successfulAt: row.successful_at,
       cursorTime: row.cursor_time,
+      purchases: row.purchases.map((p) => ({ occurredAt: new Date(p.occurredAt), status: p.status, isFirstOrder: p.firstOrder })),
+      purchaseCount: row.purchase_count,
     }));
   }
 
   async countSuccessful(referrerId: string): Promise<number> {
     const [row] = await preparedQuery<{ count: number }>(this.knex, 'referral-history-successful', "SELECT count(*)::int AS count FROM referrals WHERE referrer_id = $1 AND status = 'successful'", [referrerId]);
     return Number(row?.count ?? 0);
-  }
-
-  /** The referees' orders, newest first. A referee is bound from the first order on, so all of them came through this referrer. */
-  async purchasesOf(refereeIds: readonly string[]): Promise<RefereePurchase[]> {
-    if (refereeIds.length === 0) return [];
-    // The ids as one JSON parameter: one statement text whatever their number.
-    const rows = await preparedQuery<{ user_id: string; occurred_at: Date; status: string; is_first_order: boolean }>(
-      this.knex,
-      'referral-history-purchases',
-      `SELECT user_id, occurred_at, status, is_first_order FROM orders
-       WHERE user_id IN (SELECT jsonb_array_elements_text($1::jsonb))
-       ORDER BY occurred_at DESC, order_id DESC`,
-      [JSON.stringify(refereeIds)],
-    );
-    return rows.map((row) => ({ refereeId: row.user_id, occurredAt: row.occurred_at, status: row.status, isFirstOrder: row.is_first_order }));
   }
 }
 
@@ -74,4 +75,6 @@ interface ReferralRow {
   bound_at: Date;
   successful_at: Date | null;
   cursor_time: string;
+  purchases: Array<{ occurredAt: string; status: string; firstOrder: boolean }>;
+  purchase_count: number;
 }
