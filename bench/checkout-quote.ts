@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { prng } from './purchase-generator.ts';
 import type { BenchDatabase } from './support/bench-database.ts';
 import { startChild } from './support/child-process.ts';
+import { BENCH_REDIS_URL, obliterateQueue } from './support/queue-cleanup.ts';
 import { load, type LoadFigures, type LoadRequest } from './support/http-load.ts';
 import { QUOTE_DATA, seedQuoteData } from './support/seed-quote-data.ts';
 
@@ -44,10 +45,11 @@ export function quoteBodies(count: number, seed = 6): string[] {
  */
 export async function benchCheckoutQuote(db: BenchDatabase, options: { seconds?: number; rounds?: number } = {}): Promise<CheckoutQuoteFigures> {
   await seedQuoteData(db.knex);
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const server = await startChild('bench/servers/bench-http-server.ts', {
     DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+    REDIS_URL: BENCH_REDIS_URL,
+    QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     API_KEYS: '',
     NODE_ENV: 'development',
@@ -74,5 +76,6 @@ export async function benchCheckoutQuote(db: BenchDatabase, options: { seconds?:
     return { codes: QUOTE_DATA.codes, quote, constant, ratio: quote.requestsPerSecond / constant.requestsPerSecond, failures };
   } finally {
     await server.stop();
+    await obliterateQueue(prefix);
   }
 }

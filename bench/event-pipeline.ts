@@ -3,11 +3,12 @@ import { Queue } from 'bullmq';
 import { loadRuleSet } from '../src/rules/rule-set-loader.ts';
 import { evaluatePurchaseFast } from '../src/engine/evaluate-purchase.ts';
 import { PurchaseContextLoader } from '../src/referrals/purchase-context-loader.ts';
-import { EVENTS_QUEUE, redisOptions } from '../src/events/event-queue.ts';
+import { redisOptions } from '../src/events/event-queue.ts';
 import { prng } from './purchase-generator.ts';
 import type { BenchDatabase } from './support/bench-database.ts';
 import { startChild } from './support/child-process.ts';
 import { awaitLine } from './support/await-line.ts';
+import { BENCH_REDIS_URL, obliterateQueue } from './support/queue-cleanup.ts';
 import { QUOTE_DATA, seedQuoteData } from './support/seed-quote-data.ts';
 
 export interface EventPipelineFigures {
@@ -25,7 +26,7 @@ export interface EventPipelineFigures {
   ledgerMismatches: number;
 }
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = BENCH_REDIS_URL;
 const CATEGORIES = ['shoes', 'books', 'electronics', 'toys'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -107,12 +108,6 @@ async function actualLedger(db: BenchDatabase, runId: string): Promise<Map<strin
   return actual;
 }
 
-async function obliterate(prefix: string, name: string): Promise<void> {
-  const queue = new Queue(name, { connection: redisOptions(REDIS_URL, 'worker'), prefix });
-  await queue.obliterate({ force: true });
-  await queue.close();
-}
-
 /** BullMQ no-op jobs/s: jobs added in batches while the worker runs, until all completed. */
 async function noopRate(events: number, concurrency: number): Promise<{ perSecond: number; peakRssMiB: number }> {
   const prefix = `bench-noop-${randomBytes(4).toString('hex')}`;
@@ -131,7 +126,7 @@ async function noopRate(events: number, concurrency: number): Promise<{ perSecon
   } finally {
     await worker.stop();
     await queue.close();
-    await obliterate(prefix, name);
+    await obliterateQueue(prefix, name);
   }
 }
 
@@ -198,6 +193,6 @@ export async function benchEventPipeline(db: BenchDatabase, options: { events?: 
   } finally {
     await worker.stop(30_000);
     await api.stop();
-    await obliterate(prefix, EVENTS_QUEUE);
+    await obliterateQueue(prefix);
   }
 }

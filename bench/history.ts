@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { prng } from './purchase-generator.ts';
 import type { BenchDatabase } from './support/bench-database.ts';
 import { startChild } from './support/child-process.ts';
+import { BENCH_REDIS_URL, obliterateQueue } from './support/queue-cleanup.ts';
 import { load, type LoadFigures, type LoadRequest } from './support/http-load.ts';
 import { LEDGER_DATA, seedLedger } from './support/seed-ledger.ts';
 
@@ -39,9 +40,10 @@ export async function benchHistory(db: BenchDatabase, options: { seconds?: numbe
 
 /** The measurement alone, on a database already holding the generated ledger. */
 export async function measureHistory(db: BenchDatabase, { rewards: rewardRows, entries: entryRows }: { rewards: number; entries: number }, options: { seconds?: number } = {}): Promise<HistoryFigures> {
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const server = await startChild(
     'bench/servers/bench-http-server.ts',
-    { DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'silent', API_KEYS: '', NODE_ENV: 'development' },
+    { DATABASE_URL: db.url, REDIS_URL: BENCH_REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', API_KEYS: '', NODE_ENV: 'development' },
     { profile: true },
   );
   try {
@@ -71,5 +73,6 @@ export async function measureHistory(db: BenchDatabase, { rewards: rewardRows, e
     };
   } finally {
     await server.stop();
+    await obliterateQueue(prefix);
   }
 }
