@@ -177,6 +177,22 @@ export interface Application {
 }
 
 /**
+ * What the API and the worker share: stores, services, the rule set (loaded
+ * and checked before anything else starts), this process's metrics and the
+ * event pipeline.
+ */
+async function createCore(knex: Knex, config: Readonly<Config>, logger: Logger) {
+  const stores = createStores(knex);
+  const services = createServices(stores, config);
+  const ruleSet = await services.rules.reload();
+  logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
+  const metrics = new Metrics();
+  metrics.ruleSetLoaded(ruleSet.refs());
+  const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
+  return { stores, services, metrics, events };
+}
+
+/**
  * Connects (migrating the embedded database; refusing an unmigrated
  * PostgreSQL), refuses an invalid rule set (the error says which and how to
  * fix it), and builds the HTTP app. In in-process mode (no REDIS_URL) it also
@@ -185,13 +201,7 @@ export interface Application {
 export async function createApplication(config: Readonly<Config>, logger: Logger, options: { recovery?: RecoveryOptions } = {}): Promise<Application> {
   const knex = await openDatabase(config, logger);
   try {
-    const stores = createStores(knex);
-    const services = createServices(stores, config);
-    const ruleSet = await services.rules.reload();
-    logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
-    const metrics = new Metrics();
-    metrics.ruleSetLoaded(ruleSet.refs());
-    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
+    const { stores, services, metrics, events } = await createCore(knex, config, logger);
     const queue = events.queue;
     if (queue) metrics.watchQueue(EVENTS_QUEUE, () => queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'));
     const inProcess = events.inProcess;
@@ -239,13 +249,7 @@ export async function createWorkerApplication(config: Readonly<Config>, logger: 
   if (!config.databaseUrl || !config.redisUrl) throw new Error('workers need DATABASE_URL and REDIS_URL; without them "npm start" processes events in the server process');
   const knex = await openDatabase(config, logger, { min: 0, max: Math.max(10, config.workerConcurrency + 4) });
   try {
-    const stores = createStores(knex);
-    const services = createServices(stores, config);
-    const ruleSet = await services.rules.reload();
-    logger.info({ rulesDir: config.rulesDir, files: ruleSet.files.length, hash: ruleSet.hash }, 'rule set loaded');
-    const metrics = new Metrics();
-    metrics.ruleSetLoaded(ruleSet.refs());
-    const events = createEventServices(knex, createEventStores(knex), services.rules, stores.purchaseContext, config, logger, metrics);
+    const { services, metrics, events } = await createCore(knex, config, logger);
     const loop = new RecoveryLoop(events.stores.inbox, events.dispatcher, logger, recovery);
     const reloadBus = listenForReloads(services.rules, metrics, config, logger);
     return {
