@@ -4,6 +4,7 @@ import { loadRuleSet } from '../src/rules/rule-set-loader.ts';
 import { evaluatePurchaseFast } from '../src/engine/evaluate-purchase.ts';
 import { PurchaseContextLoader } from '../src/referrals/purchase-context-loader.ts';
 import { redisOptions } from '../src/events/event-queue.ts';
+import type { PurchaseCompletedEvent } from '../src/events/purchase-event-schema.ts';
 import { prng } from './purchase-generator.ts';
 import type { BenchDatabase } from './support/bench-database.ts';
 import { startChild } from './support/child-process.ts';
@@ -30,25 +31,12 @@ const REDIS_URL = BENCH_REDIS_URL;
 const CATEGORIES = ['shoes', 'books', 'electronics', 'toys'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface PurchaseEventBody {
-  id: string;
-  type: 'purchase.completed';
-  orderId: string;
-  userId: string;
-  occurredAt: string;
-  currency: string;
-  items: Array<{ sku: string; category: string; unitPrice: number; quantity: number }>;
-  discounts: Array<{ code: string; kind: string; amount: number }>;
-  referralCode?: string;
-  signals?: { email: string };
-}
-
 /**
  * One purchase per user (new users with a code, users with seeded history),
  * dated within the last days so no hold ends during the run: every event's
  * context is fixed before it is posted, which makes the ledger checkable.
  */
-function purchaseEvents(count: number, runId: string, now: number): PurchaseEventBody[] {
+function purchaseEvents(count: number, runId: string, now: number): PurchaseCompletedEvent[] {
   const random = prng(35);
   return Array.from({ length: count }, (_, i) => {
     const historyUser = i % 10 === 9 && i / 10 < QUOTE_DATA.historyUsers;
@@ -71,7 +59,7 @@ function purchaseEvents(count: number, runId: string, now: number): PurchaseEven
 type LedgerLine = string;
 
 /** What each event must leave in the ledger: the evaluation of the context it will see. */
-async function expectedLedger(db: BenchDatabase, events: PurchaseEventBody[]): Promise<Map<string, LedgerLine[]>> {
+async function expectedLedger(db: BenchDatabase, events: PurchaseCompletedEvent[]): Promise<Map<string, LedgerLine[]>> {
   const ruleSet = await loadRuleSet('rules');
   const loader = new PurchaseContextLoader(db.knex);
   const expected = new Map<string, LedgerLine[]>();
