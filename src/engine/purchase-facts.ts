@@ -90,13 +90,16 @@ function attribute(input: PurchaseInput, settings: ReferralSettings, at: number)
 }
 
 function fraudFacts(userId: string, signals: FraudSignals | undefined, referrerId: string | undefined, referrerSignals: FraudSignals | undefined): PurchaseFacts['fraud'] {
-  const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.length > 0 && a === b;
   return {
     sameUser: referrerId !== undefined && referrerId === userId,
     sameEmail: same(signals?.email && normalizeEmail(signals.email), referrerSignals?.email && normalizeEmail(referrerSignals.email)),
     sameDevice: same(signals?.deviceFingerprint, referrerSignals?.deviceFingerprint),
     samePayment: same(signals?.paymentFingerprint, referrerSignals?.paymentFingerprint),
   };
+}
+
+function same(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.length > 0 && a === b;
 }
 
 function wholeDays(ms: number): number {

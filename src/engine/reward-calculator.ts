@@ -15,11 +15,7 @@ import type { ExplanationLine, FiredRuleRef, RewardLine, RewardResult, CampaignS
 export function calculateRewards(input: PurchaseInput, selected: SelectedRules, attribution: AttributionOutcome, fired: readonly FiredEffect[]): RewardResult {
   const { order, context } = input;
   const currency = order.currency;
-  const money = (amount: bigint) => `${formatMinorUnits(amount, currency)} ${currency}`;
-  const explanation: ExplanationLine[] = [];
-  const explain = (step: string, message: string, effect?: FiredEffect) =>
-    explanation.push(effect ? { step, message, rule: ruleRef(effect) } : { step, message });
-  const effectsOf = (type: FiredEffect['type']) => fired.filter((effect) => effect.type === type);
+  const n = new Narration(currency, fired);
 
   const subtotal = order.items.reduce((sum, item) => sum + BigInt(item.unitPrice) * BigInt(item.quantity), 0n);
   const shopDiscountTotal = order.discounts.reduce((sum, discount) => sum + BigInt(discount.amount), 0n);
@@ -37,142 +33,169 @@ export function calculateRewards(input: PurchaseInput, selected: SelectedRules, 
     campaignSpend: [],
     rulesFired: fired.map(ruleRef),
     ruleFiles: contributingFiles(selected).map(refOf),
-    explanation,
+    explanation: n.lines,
   };
 
   // Eligibility: excluded categories are neither discounted nor earn cashback.
-  const excluded = new Set<string>();
-  for (const effect of effectsOf('exclude-categories')) {
-    for (const category of effect.params.categories as string[]) excluded.add(category);
+  const excluded: string[] = [];
+  for (const effect of n.effectsOf('exclude-categories')) {
+    for (const category of effect.params.categories as string[]) if (!excluded.includes(category)) excluded.push(category);
   }
   const eligibleSubtotal = order.items
-    .filter((item) => !excluded.has(item.category))
+    .filter((item) => !excluded.includes(item.category))
     .reduce((sum, item) => sum + BigInt(item.unitPrice) * BigInt(item.quantity), 0n);
   result.eligibleSubtotal = eligibleSubtotal;
   if (eligibleSubtotal !== subtotal) {
-    explain('eligibility', `${money(subtotal - eligibleSubtotal)} of ${money(subtotal)} is in excluded categories (${[...excluded].join(', ')}): not discounted, no cashback`, effectsOf('exclude-categories')[0]);
+    n.explain('eligibility', `${n.money(subtotal - eligibleSubtotal)} of ${n.money(subtotal)} is in excluded categories (${excluded.join(', ')}): not discounted, no cashback`, n.effectsOf('exclude-categories')[0]);
   }
 
   const referral = context.referral;
   if (!attribution.present || !referral) {
-    explain('attribution', `no referral reward: ${attribution.reason ?? 'no referral on this order'}`);
+    n.explain('attribution', `no referral reward: ${attribution.reason ?? 'no referral on this order'}`);
     return result;
   }
   result.referral = { present: true, referrerId: referral.referrerId, source: referral.source, ...(referral.code ? { code: referral.code } : {}) };
-  explain('attribution', referral.boundAt
+  n.explain('attribution', referral.boundAt
     ? `referred by ${referral.referrerId} (bound on ${referral.boundAt})`
     : `referred by ${referral.referrerId} through ${referral.source === 'code' ? `code ${referral.code ?? ''}` : 'a share link'}`.trim());
 
-  const blocks = effectsOf('block-rewards');
+  const blocks = n.effectsOf('block-rewards');
   if (blocks.length > 0) {
     const reason = blocks.map((block) => String(block.params.reason)).join('; ');
     result.referral.blockedReason = reason;
-    for (const block of blocks) explain('fraud', `no referral reward: ${String(block.params.reason)}`, block);
+    for (const block of blocks) n.explain('fraud', `no referral reward: ${String(block.params.reason)}`, block);
     return result;
   }
 
-  const refereeDiscount = computeRefereeDiscount(result, effectsOf, explain, money);
+  const refereeDiscount = computeRefereeDiscount(result, n);
   result.refereeDiscount = refereeDiscount;
   result.total = maxBigInt(0n, subtotal - shopDiscountTotal - refereeDiscount);
 
-  computeReferrerRewards(input, selected, result, effectsOf, explain, money);
+  computeReferrerRewards(input, selected, result, n);
   if (result.rewards.length > 0) {
-    explain('hold', `rewards stay pending for ${selected.settings.holdDays} days (the return window), then are confirmed`);
+    n.explain('hold', `rewards stay pending for ${selected.settings.holdDays} days (the return window), then are confirmed`);
   }
   return result;
 }
 
-type EffectsOf = (type: FiredEffect['type']) => FiredEffect[];
-type Explain = (step: string, message: string, effect?: FiredEffect) => void;
-type Money = (amount: bigint) => string;
+/**
+ * The explanation being written and the effects it draws on. A class rather
+ * than closures made per call: the calculator runs on every quote and event.
+ */
+class Narration {
+  readonly lines: ExplanationLine[] = [];
 
-function computeRefereeDiscount(result: RewardResult, effectsOf: EffectsOf, explain: Explain, money: Money): bigint {
+  constructor(
+    private readonly currency: string,
+    private readonly fired: readonly FiredEffect[],
+  ) {}
+
+  money(amount: bigint): string {
+    return `${formatMinorUnits(amount, this.currency)} ${this.currency}`;
+  }
+
+  amount(amount: bigint, unit: 'money' | 'points'): string {
+    return unit === 'money' ? this.money(amount) : `${amount} points`;
+  }
+
+  explain(step: string, message: string, effect?: FiredEffect): void {
+    this.lines.push(effect ? { step, message, rule: ruleRef(effect) } : { step, message });
+  }
+
+  effectsOf(type: FiredEffect['type']): FiredEffect[] {
+    const found: FiredEffect[] = [];
+    for (const effect of this.fired) if (effect.type === type) found.push(effect);
+    return found;
+  }
+}
+
+function computeRefereeDiscount(result: RewardResult, n: Narration): bigint {
   const { currency, eligibleSubtotal, subtotal, shopDiscountTotal } = result;
   let best: { amount: bigint; effect: FiredEffect } | undefined;
-  for (const effect of effectsOf('referee-discount')) {
+  for (const effect of n.effectsOf('referee-discount')) {
     const params = effect.params as { percent: number; minEligibleSubtotal: Record<string, string>; maxDiscount: Record<string, string> };
     const minimumText = Object.hasOwn(params.minEligibleSubtotal, currency) ? params.minEligibleSubtotal[currency] : undefined;
     if (minimumText === undefined) {
-      explain('discount', `no referee discount: the program sets no minimum for ${currency}, so ${currency} orders get none`, effect);
+      n.explain('discount', `no referee discount: the program sets no minimum for ${currency}, so ${currency} orders get none`, effect);
       continue;
     }
     const minimum = parseMajorUnits(minimumText, currency);
     if (eligibleSubtotal < minimum) {
-      explain('discount', `no referee discount: eligible subtotal ${money(eligibleSubtotal)} is below the minimum ${money(minimum)}`, effect);
+      n.explain('discount', `no referee discount: eligible subtotal ${n.money(eligibleSubtotal)} is below the minimum ${n.money(minimum)}`, effect);
       continue;
     }
     const percent = parseDecimal(params.percent);
     let amount = percentOf(eligibleSubtotal, currency, percent, 'half-even');
-    let message = `referee discount ${decimalToString(percent)}% of ${money(eligibleSubtotal)} = ${money(amount)} (half-even)`;
+    let message = `referee discount ${decimalToString(percent)}% of ${n.money(eligibleSubtotal)} = ${n.money(amount)} (half-even)`;
     const capText = params.maxDiscount[currency];
     const cap = capText === undefined ? undefined : parseMajorUnits(capText, currency);
     if (cap !== undefined && amount > cap) {
-      message += `, capped at ${money(cap)}`;
+      message += `, capped at ${n.money(cap)}`;
       amount = cap;
     }
-    explain('discount', message, effect);
+    n.explain('discount', message, effect);
     if (!best || amount > best.amount) best = { amount, effect };
   }
   if (!best) return 0n;
 
-  const block = effectsOf('block-referral-discount')[0];
+  const block = n.effectsOf('block-referral-discount')[0];
   if (block) {
-    explain('stacking', `referee discount ${money(best.amount)} removed: ${String(block.params.reason)}`, block);
+    n.explain('stacking', `referee discount ${n.money(best.amount)} removed: ${String(block.params.reason)}`, block);
     return 0n;
   }
   let amount = best.amount;
-  for (const cap of effectsOf('max-total-discount')) {
+  for (const cap of n.effectsOf('max-total-discount')) {
     const percent = parseDecimal(cap.params.percentOfSubtotal as number);
     const limit = percentOf(subtotal, currency, percent, 'floor');
     const room = maxBigInt(0n, limit - shopDiscountTotal);
     if (amount > room) {
-      explain('stacking', `referee discount reduced from ${money(amount)} to ${money(room)}: all discounts together may not exceed ${decimalToString(percent)}% of the subtotal (${money(limit)}), and the shop's own discounts are ${money(shopDiscountTotal)}`, cap);
+      n.explain('stacking', `referee discount reduced from ${n.money(amount)} to ${n.money(room)}: all discounts together may not exceed ${decimalToString(percent)}% of the subtotal (${n.money(limit)}), and the shop's own discounts are ${n.money(shopDiscountTotal)}`, cap);
       amount = room;
     }
   }
   return amount;
 }
 
-function computeReferrerRewards(input: PurchaseInput, selected: SelectedRules, result: RewardResult, effectsOf: EffectsOf, explain: Explain, money: Money): void {
+function computeReferrerRewards(input: PurchaseInput, selected: SelectedRules, result: RewardResult, n: Narration): void {
   const referrerId = result.referral.referrerId!;
   const { currency } = result;
   const budgets = new BudgetTracker(input.context.campaignSpent ?? {}, selected);
 
-  const cashbackRule = effectsOf('referrer-cashback')[0];
+  const cashbackRule = n.effectsOf('referrer-cashback')[0];
   if (cashbackRule) {
-    const tier = bestTier(effectsOf('tier'));
+    const tier = bestTier(n.effectsOf('tier'));
     if (!tier) {
-      explain('tier', 'no cashback: no tier matches this referrer', cashbackRule);
+      n.explain('tier', 'no cashback: no tier matches this referrer', cashbackRule);
     } else {
       result.tier = { name: String(tier.effect.params.tier), cashbackPercent: decimalToString(tier.percent) };
-      explain('tier', `tier ${result.tier.name} (${input.context.referrer?.successfulReferrals ?? 0} successful referrals): ${result.tier.cashbackPercent}% cashback`, tier.effect);
+      n.explain('tier', `tier ${result.tier.name} (${input.context.referrer?.successfulReferrals ?? 0} successful referrals): ${result.tier.cashbackPercent}% cashback`, tier.effect);
       const base = maxBigInt(0n, result.eligibleSubtotal - result.shopDiscountTotal - result.refereeDiscount);
       const rate = { units: tier.percent.units, scale: tier.percent.scale + 2 };
       const normal = scaleBy(base, currency, rate, 'floor');
       addReward(result, { role: 'referrer', beneficiaryId: referrerId, kind: 'cashback', amount: normal, currency, rounding: 'floor' });
-      explain('cashback', `cashback ${result.tier.cashbackPercent}% of eligible net ${money(base)} = ${money(normal)} (floor)`, cashbackRule);
+      n.explain('cashback', `cashback ${result.tier.cashbackPercent}% of eligible net ${n.money(base)} = ${n.money(normal)} (floor)`, cashbackRule);
 
-      const multiplier = bestMultiplier(effectsOf('cashback-multiplier'));
+      const multiplier = bestMultiplier(n.effectsOf('cashback-multiplier'));
       if (multiplier) {
         const campaignId = multiplier.effect.file.content.id;
         const boosted = scaleBy(base, currency, multiplyDecimal(rate, multiplier.factor), 'floor');
-        const extra = budgets.take(campaignId, currency, boosted - normal, explain, multiplier.effect, money);
+        const extra = budgets.take(campaignId, currency, boosted - normal, n, multiplier.effect, 'money');
         addReward(result, { role: 'referrer', beneficiaryId: referrerId, kind: 'campaign-cashback', amount: extra, currency, rounding: 'floor', campaignId });
-        explain('campaign', `${campaignName(multiplier.effect)}: cashback ×${decimalToString(multiplier.factor)} adds ${money(extra)}`, multiplier.effect);
+        n.explain('campaign', `${campaignName(multiplier.effect)}: cashback ×${decimalToString(multiplier.factor)} adds ${n.money(extra)}`, multiplier.effect);
       }
     }
   }
 
   if (!cashbackRule) {
-    explain('cashback', 'no cashback: no referrer-cashback rule applies to this order (for example, it falls outside the cashback period after the first order)');
+    n.explain('cashback', 'no cashback: no referrer-cashback rule applies to this order (for example, it falls outside the cashback period after the first order)');
   }
 
-  for (const bonus of effectsOf('bonus-points')) {
+  for (const bonus of n.effectsOf('bonus-points')) {
     const campaignId = bonus.file.content.policy === 'campaign' ? bonus.file.content.id : undefined;
     const requested = BigInt(bonus.params.points as number);
-    const points = campaignId ? budgets.take(campaignId, POINTS, requested, explain, bonus, (p) => `${p} points`) : requested;
+    const points = campaignId ? budgets.take(campaignId, POINTS, requested, n, bonus, 'points') : requested;
     addReward(result, { role: 'referrer', beneficiaryId: referrerId, kind: 'bonus-points', amount: points, currency: POINTS, rounding: 'floor', ...(campaignId ? { campaignId } : {}) });
-    explain('campaign', `${campaignName(bonus)}: ${points} bonus points for the referrer, confirmed when this referral becomes successful`, bonus);
+    n.explain('campaign', `${campaignName(bonus)}: ${points} bonus points for the referrer, confirmed when this referral becomes successful`, bonus);
   }
   result.campaignSpend = budgets.spent();
 }
@@ -225,7 +248,7 @@ class BudgetTracker {
     private readonly selected: SelectedRules,
   ) {}
 
-  take(campaignId: string, currency: string, requested: bigint, explain: Explain, effect: FiredEffect, format: Money): bigint {
+  take(campaignId: string, currency: string, requested: bigint, n: Narration, effect: FiredEffect, unit: 'money' | 'points'): bigint {
     if (requested <= 0n) return 0n;
     const budget = this.selected.campaigns.find((c) => c.file.content.id === campaignId)?.file.content.campaign?.budget;
     let granted = requested;
@@ -236,8 +259,8 @@ class BudgetTracker {
       const already = BigInt(this.spentBefore[campaignId]?.[currency] ?? 0) + (this.taken.get(key)?.amount ?? 0n);
       const remaining = maxBigInt(0n, limit - already);
       granted = minBigInt(requested, remaining);
-      if (limitText === undefined) explain('campaign', `the campaign has no budget for ${currency}, so it adds nothing in ${currency}`, effect);
-      else if (granted < requested) explain('campaign', `campaign budget for ${currency}: ${format(remaining)} left, so it adds ${format(granted)} instead of ${format(requested)}`, effect);
+      if (limitText === undefined) n.explain('campaign', `the campaign has no budget for ${currency}, so it adds nothing in ${currency}`, effect);
+      else if (granted < requested) n.explain('campaign', `campaign budget for ${currency}: ${n.amount(remaining, unit)} left, so it adds ${n.amount(granted, unit)} instead of ${n.amount(requested, unit)}`, effect);
     }
     if (granted > 0n) {
       const key = `${campaignId}|${currency}`;

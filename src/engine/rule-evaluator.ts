@@ -13,9 +13,16 @@ export interface FiredEffect {
   rule: string;
 }
 
-/** The rule files of a selection, in a stable order: policies, then campaigns. */
-export function contributingFiles(selected: SelectedRules): LoadedRuleFile[] {
-  return [...selected.policies.values(), ...selected.campaigns.map((campaign) => campaign.file)];
+const filesOfSelection = new WeakMap<SelectedRules, readonly LoadedRuleFile[]>();
+
+/** The rule files of a selection, in a stable order: policies, then campaigns. Selections are cached by RuleSet, so this is too. */
+export function contributingFiles(selected: SelectedRules): readonly LoadedRuleFile[] {
+  let files = filesOfSelection.get(selected);
+  if (!files) {
+    files = [...selected.policies.values(), ...selected.campaigns.map((campaign) => campaign.file)];
+    filesOfSelection.set(selected, files);
+  }
+  return files;
 }
 
 /**

@@ -11,7 +11,6 @@ export interface ActiveCampaign {
 
 /** The rule files in force at one instant. */
 export interface SelectedRules {
-  readonly at: number;
   readonly policies: ReadonlyMap<Exclude<PolicyName, 'campaign'>, LoadedRuleFile>;
   /** Campaigns whose version is in force and whose window contains `at`. */
   readonly campaigns: readonly ActiveCampaign[];
@@ -34,6 +33,10 @@ export class RuleSet {
   readonly hash: string;
   private readonly timelines: ReadonlyMap<string, readonly LoadedRuleFile[]>;
   private readonly windows: ReadonlyMap<LoadedRuleFile, ResolvedWindow>;
+  /** Sorted instants at which the selection can change (effective dates, campaign window ends). */
+  private readonly boundaries: readonly number[];
+  /** Selection per interval between boundaries, computed on first use: every purchase selects, few intervals exist. */
+  private readonly intervals: Array<SelectedRules | { missing: string[] } | undefined>;
 
   constructor(files: readonly LoadedRuleFile[]) {
     this.files = [...files].sort((a, b) => a.file.localeCompare(b.file));
@@ -51,6 +54,17 @@ export class RuleSet {
     for (const list of timelines.values()) list.sort((a, b) => b.from - a.from);
     this.timelines = timelines;
     this.windows = windows;
+    const instants = new Set<number>();
+    for (const file of this.files) {
+      instants.add(file.from);
+      if (file.until !== undefined) instants.add(file.until);
+    }
+    for (const window of windows.values()) {
+      instants.add(window.start);
+      instants.add(window.end);
+    }
+    this.boundaries = [...instants].sort((a, b) => a - b);
+    this.intervals = new Array(this.boundaries.length + 1).fill(undefined);
   }
 
   /**
@@ -62,6 +76,19 @@ export class RuleSet {
   select(at: number): SelectedRules {
     // NaN matches no version, and NoRuleSetInForceError cannot even format it.
     if (Number.isNaN(at)) throw new UnreadableInstantError('the order time');
+    // Between two boundaries every comparison below gives the same answer, so
+    // the selection is computed once per interval.
+    const interval = upperBound(this.boundaries, at);
+    let selection = this.intervals[interval];
+    if (!selection) {
+      selection = this.compute(at);
+      this.intervals[interval] = selection;
+    }
+    if ('missing' in selection) throw new NoRuleSetInForceError(new Date(at).toISOString(), selection.missing);
+    return selection;
+  }
+
+  private compute(at: number): SelectedRules | { missing: string[] } {
     const policies = new Map<Exclude<PolicyName, 'campaign'>, LoadedRuleFile>();
     const campaigns: ActiveCampaign[] = [];
     for (const [key, timeline] of this.timelines) {
@@ -75,15 +102,27 @@ export class RuleSet {
       }
     }
     const missing = REQUIRED_POLICIES.filter((policy) => !policies.has(policy as Exclude<PolicyName, 'campaign'>));
-    if (missing.length > 0) throw new NoRuleSetInForceError(new Date(at).toISOString(), missing);
+    if (missing.length > 0) return { missing };
     const settings = policies.get('referral')!.content.settings!;
-    return { at, policies, campaigns, settings };
+    return { policies, campaigns, settings };
   }
 
   /** Every version of every file, for the admin view and the rule_set_versions table. */
   refs(): RuleFileRef[] {
     return this.files.map(refOf);
   }
+}
+
+/** How many boundaries are <= at: the index of the interval that contains `at`. */
+function upperBound(sorted: readonly number[], at: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function timelineKey(file: LoadedRuleFile): string {

@@ -70,7 +70,7 @@ function randomFacts(random: Random): PurchaseFacts {
 }
 
 function selection(files: LoadedRuleFile[]): SelectedRules {
-  return { at: 0, policies: new Map([['referral', files[0]!]]), campaigns: files.slice(1).map((file) => ({ file, window: { start: 0, end: 1 } })), settings: { attributionWindowDays: 30, holdDays: 15 } };
+  return { policies: new Map([['referral', files[0]!]]), campaigns: files.slice(1).map((file) => ({ file, window: { start: 0, end: 1 } })), settings: { attributionWindowDays: 30, holdDays: 15 } };
 }
 
 const fingerprint = (fired: Array<{ file: LoadedRuleFile; rule: string }>) => fired.map((effect) => `${effect.file.file}#${effect.rule}`);
