@@ -39,7 +39,12 @@ export class OrderStore {
    * transactions already run one after another.
    */
   async lockKey(key: string, db: Knex.Transaction): Promise<void> {
-    await db.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+    await this.lockKeys([key], db);
+  }
+
+  /** lockKey for several keys in one round trip, taken in the order given (callers keep one order, so no deadlock). */
+  async lockKeys(keys: readonly string[], db: Knex.Transaction): Promise<void> {
+    await db.raw(`SELECT ${keys.map(() => 'pg_advisory_xact_lock(hashtextextended(?, 0))').join(', ')}`, [...keys]);
   }
 
   async insert(order: Omit<OrderRow, 'refunded' | 'status'> & { eligibleNet: bigint; referrerId: string | null; result: unknown }, db: Db): Promise<void> {

@@ -45,8 +45,7 @@ export class PurchaseProcessor {
     const selected = ruleSet.select(Date.parse(event.occurredAt));
     let granted: RewardResult['rewards'] = [];
     const outcome = await this.knex.transaction(async (tx): Promise<ProcessResult> => {
-      await this.orders.lockKey(`user:${event.userId}`, tx);
-      await this.orders.lockKey(`order:${event.orderId}`, tx);
+      await this.orders.lockKeys([`user:${event.userId}`, `order:${event.orderId}`], tx);
       if (await this.processing.isProcessed(event.id, tx)) return 'already-processed';
       const existing = await this.orders.find(event.orderId, tx);
       if (existing) throw new InvalidEventError(`order ${event.orderId} was already reported by event ${existing.eventId}`);

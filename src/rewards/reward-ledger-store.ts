@@ -39,10 +39,13 @@ export interface RewardView {
 export class RewardLedgerStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Inserts the rewards and one grant entry each. A duplicate reward key raises a unique violation (the caller rolls back). */
+  /**
+   * Inserts the rewards and one grant entry each, in one statement (a round trip less per purchase).
+   * A duplicate reward key raises a unique violation (the caller rolls back). Ids in the order given.
+   */
   async grant(rewards: readonly NewReward[], db: Db): Promise<bigint[]> {
     if (rewards.length === 0) return [];
-    const rows = await db('rewards')
+    const insertRewards = db('rewards')
       .insert(
         rewards.map((r) => ({
           order_id: r.orderId,
@@ -61,22 +64,17 @@ export class RewardLedgerStore {
           explanation: JSON.stringify(r.explanation),
         })),
       )
-      .returning('id');
-    const ids = rows.map((row: { id: bigint }) => row.id);
-    await db('reward_entries').insert(
-      rewards.map((r, i) => ({
-        reward_id: ids[i],
-        beneficiary_id: r.line.beneficiaryId,
-        currency: r.line.currency,
-        kind: r.line.kind,
-        entry_type: 'grant',
-        from_bucket: null,
-        to_bucket: 'pending',
-        amount: r.line.amount.toString(),
-        event_id: r.eventId,
-      })),
+      .returning(['id', 'beneficiary_id', 'currency', 'kind', 'amount', 'event_id'])
+      .toSQL();
+    // Ids are drawn in VALUES order (one nextval per row), so sorted ids are in the order given.
+    const { rows } = await db.raw<{ rows: Array<{ reward_id: bigint }> }>(
+      `WITH granted AS (${insertRewards.sql})
+       INSERT INTO reward_entries (reward_id, beneficiary_id, currency, kind, entry_type, from_bucket, to_bucket, amount, event_id)
+       SELECT id, beneficiary_id, currency, kind, 'grant', NULL, 'pending', amount, event_id FROM granted
+       RETURNING reward_id`,
+      insertRewards.bindings,
     );
-    return ids;
+    return rows.map((row) => row.reward_id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   /** Locks an order's rewards (in id order, so concurrent lockers cannot deadlock) and reads their ledger state. */
