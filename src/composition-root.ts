@@ -142,7 +142,7 @@ export interface EventServices {
 }
 
 export function createEventServices(knex: Knex, stores: EventStores, rules: RuleRegistry, contexts: PurchaseContextLoader, config: Readonly<Config>, logger: Logger, metrics?: Metrics): EventServices {
-  const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.ledger, stores.processing, stores.inbox, metrics);
+  const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.ledger, stores.processing, metrics);
   const refunds = new RefundProcessor(knex, stores.orders, stores.ledger, stores.referralStatus, stores.processing, stores.inbox);
   const processor = new EventProcessor(stores.inbox, purchases, refunds, logger, metrics);
   const lifecycle = new RewardLifecycleService(knex, stores.ledger, stores.referralStatus);

@@ -18,8 +18,16 @@ export class EventProcessingStore {
     return (await db('event_processing').where({ event_id: eventId }).first('event_id')) !== undefined;
   }
 
+  /**
+   * The processed mark and the inbox row's status, in one statement (they always go together; one
+   * round trip less per event). A second delivery fails on the mark's primary key as before.
+   */
   async markProcessed(eventId: string, outcome: EventOutcome, db: Db): Promise<void> {
-    await db('event_processing').insert({ event_id: eventId, outcome: JSON.stringify(outcome) });
+    await db.raw(
+      `WITH mark AS (INSERT INTO event_processing (event_id, outcome) VALUES (?, ?) RETURNING event_id)
+       UPDATE purchase_events e SET status = 'processed', failure_reason = NULL FROM mark WHERE e.id = mark.event_id`,
+      [eventId, JSON.stringify(outcome)],
+    );
   }
 
   /** The refunds and cancellations already applied to an order, summed. */

@@ -9,7 +9,6 @@ import type { RuleRegistry } from '../rules/rule-registry.ts';
 import type { RewardLedgerStore } from '../rewards/reward-ledger-store.ts';
 import type { CampaignBudgetStore } from './campaign-budget-store.ts';
 import { InvalidEventError } from './event-errors.ts';
-import type { EventInboxStore } from './event-inbox-store.ts';
 import type { EventProcessingStore } from './event-processing-store.ts';
 import type { OrderStore } from './order-store.ts';
 import type { PurchaseCompletedEvent } from './purchase-event-schema.ts';
@@ -34,7 +33,6 @@ export class PurchaseProcessor {
     private readonly budgets: CampaignBudgetStore,
     private readonly ledger: RewardLedgerStore,
     private readonly processing: EventProcessingStore,
-    private readonly inbox: EventInboxStore,
     private readonly metrics?: Metrics,
   ) {}
 
@@ -111,7 +109,6 @@ export class PurchaseProcessor {
       );
       await this.budgets.add(result.campaignSpend, selected, tx);
       await this.processing.markProcessed(event.id, { kind: 'purchase', rewardIds: rewardIds.map(String), referralBound, isFirstOrder }, tx);
-      await this.inbox.setStatus(event.id, 'processed', null, tx);
       granted = result.rewards;
       return 'processed';
     });

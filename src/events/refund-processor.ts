@@ -67,7 +67,6 @@ export class RefundProcessor {
         },
         tx,
       );
-      await this.inbox.setStatus(event.id, 'processed', null, tx);
       return 'processed';
     });
   }
