@@ -39,8 +39,24 @@ export function buildOpenApi(routes: readonly RouteSpec[], serverUrl: string): R
   };
 }
 
+/**
+ * Examples for the parameters the routes share, so /docs can "try it out" on
+ * every endpoint; a parameter schema's own `examples` wins.
+ */
+const PARAMETER_EXAMPLES: Record<string, unknown> = {
+  code: '82YYFRQN',
+  userId: 'alice',
+  id: 'evt-1001',
+  limit: 20,
+  offset: 0,
+  status: 'pending',
+};
+
 function schemaParameters(schema: Record<string, unknown> | undefined, location: 'path' | 'query'): unknown[] {
   const properties = (schema?.properties ?? {}) as Record<string, unknown>;
   const required = new Set((schema?.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, property]) => ({ name, in: location, required: location === 'path' || required.has(name), schema: property }));
+  return Object.entries(properties).map(([name, property]) => {
+    const example = (property as { examples?: unknown[] }).examples?.[0] ?? PARAMETER_EXAMPLES[name];
+    return { name, in: location, required: location === 'path' || required.has(name), schema: property, ...(example !== undefined ? { example } : {}) };
+  });
 }
