@@ -51,7 +51,6 @@ export async function createEventTestKit(env: Record<string, string> = {}): Prom
     },
     async close() {
       for (const worker of workers) await worker.close();
-      await base.application.events.queue?.queue.obliterate({ force: true }).catch(() => undefined);
       await kit.worker?.close();
       await base.close();
     },

@@ -1,4 +1,7 @@
 import type { Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { EVENTS_QUEUE, redisOptions } from '../../src/events/event-queue.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createApplication, type Application } from '../../src/composition-root.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -22,7 +25,8 @@ export interface TestApp {
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   // Both set: these tests cover the production mode (PostgreSQL + BullMQ); test/integration/embedded-*.test.ts cover the other.
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, SHOP_URL, PUBLIC_BASE_URL, LOG_LEVEL: 'silent', ...env });
+  // A queue prefix of its own unless the test names one: parallel test files never share jobs.
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, SHOP_URL, PUBLIC_BASE_URL, LOG_LEVEL: 'silent', QUEUE_PREFIX: `test-${randomUUID()}`, ...env });
   const application = await createApplication(config, createLogger('silent'));
   return {
     app: application.app,
@@ -31,6 +35,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     db,
     async close() {
       await application.close();
+      // After every queue, worker and scheduler of the app is closed, so nothing writes keys back.
+      await obliterateQueue(config.queuePrefix);
       await db.drop();
     },
   };
@@ -38,3 +44,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 
 /** API_KEYS for tests that check scopes. */
 export const WITH_KEYS = { API_KEYS: `checkout:${CHECKOUT_KEY},admin:${ADMIN_KEY}` };
+
+/** Removes every key of a test's queue (jobs, schedulers, meta): tests leave Redis as they found it. */
+export async function obliterateQueue(prefix: string): Promise<void> {
+  const queue = new Queue(EVENTS_QUEUE, { connection: redisOptions(TEST_REDIS_URL, 'worker'), prefix });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+  }
+}
