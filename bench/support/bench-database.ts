@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { adminQuery, withDatabase } from '../../test/support/admin-database.ts';
 import type { Knex } from 'knex';
 import { createKnex } from '../../src/db/create-knex.ts';
 
@@ -16,10 +16,8 @@ export interface BenchDatabase {
 /** A migrated database of the bench's own (`referral_bench_*`), dropped at the end. */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
   const name = `referral_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const parsed = new URL(ADMIN_URL);
-  parsed.pathname = `/${name}`;
-  const url = parsed.toString();
+  await adminQuery(ADMIN_URL, `CREATE DATABASE ${name}`);
+  const url = withDatabase(ADMIN_URL, name);
   const knex = createKnex(url, { min: 0, max: 4 });
   await knex.migrate.latest();
   return {
@@ -28,17 +26,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     knex,
     async drop() {
       await knex.destroy();
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

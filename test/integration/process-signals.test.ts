@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EVENTS_QUEUE, redisOptions } from '../../src/events/event-queue.ts';
+import { obliterateQueue } from '../support/queue-cleanup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createTempRules, type TempRules } from '../support/temp-rules.ts';
 
@@ -19,9 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
-  const queue = new Queue(EVENTS_QUEUE, { connection: redisOptions(REDIS_URL, 'producer'), prefix: QUEUE_PREFIX });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
+  await obliterateQueue(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
   await db?.drop();
   await rules?.remove();
 });

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createKnex } from '../../src/db/create-knex.ts';
+import { adminQuery, withDatabase } from './admin-database.ts';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -18,22 +18,14 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const template = `referral_tpl_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${template}`);
+  await adminQuery(ADMIN_URL, `CREATE DATABASE ${template}`);
   const knex = createKnex(withDatabase(ADMIN_URL, template));
   await knex.migrate.latest();
   await knex.destroy();
   project.provide('templateDatabase', template);
   project.provide('adminDatabaseUrl', ADMIN_URL);
   return async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
-    await admin.end();
+    await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   };
 }
 
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}

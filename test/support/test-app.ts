@@ -1,7 +1,6 @@
 import type { Express } from 'express';
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { EVENTS_QUEUE, redisOptions } from '../../src/events/event-queue.ts';
+import { obliterateQueue } from './queue-cleanup.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createApplication, type Application } from '../../src/composition-root.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -36,7 +35,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     async close() {
       await application.close();
       // After every queue, worker and scheduler of the app is closed, so nothing writes keys back.
-      await obliterateQueue(config.queuePrefix);
+      await obliterateQueue(TEST_REDIS_URL, config.queuePrefix);
       await db.drop();
     },
   };
@@ -45,12 +44,3 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 /** API_KEYS for tests that check scopes. */
 export const WITH_KEYS = { API_KEYS: `checkout:${CHECKOUT_KEY},admin:${ADMIN_KEY}` };
 
-/** Removes every key of a test's queue (jobs, schedulers, meta): tests leave Redis as they found it. */
-export async function obliterateQueue(prefix: string): Promise<void> {
-  const queue = new Queue(EVENTS_QUEUE, { connection: redisOptions(TEST_REDIS_URL, 'worker'), prefix });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
-  }
-}

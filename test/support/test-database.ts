@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Knex } from 'knex';
 import { inject } from 'vitest';
 import { createKnex } from '../../src/db/create-knex.ts';
-import { withDatabase } from './global-setup.ts';
+import { adminQuery, withDatabase } from './admin-database.ts';
 
 export interface TestDatabase {
   url: string;
@@ -29,12 +28,3 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
