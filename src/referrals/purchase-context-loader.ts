@@ -58,16 +58,47 @@ export class PurchaseContextLoader {
       db === this.knex
         ? await preparedQuery<ContextRow>(this.knex, 'purchase-context', CONTEXT_QUERY, values)
         : (await db.raw<{ rows: ContextRow[] }>(CONTEXT_QUERY.replace(/\$\d/g, '?'), values)).rows;
-    const row = rows[0]!;
-    const count = Number(row.prior_count);
-    const referee = { priorOrderCount: count, firstOrderAt: count > 0 && row.first_order_at ? iso(row.first_order_at) : null };
-    const campaignSpent = spentOf(row.budgets);
-    const candidate = candidateOf(row);
-    if (!candidate) return { referral: null, referee, referrer: null, campaignSpent };
-    const referrerSignals = signalsOf(row.signals);
-    const referral: ReferralCandidate = { ...candidate, ...(referrerSignals ? { referrerSignals } : {}) };
-    return { referral, referee, referrer: { successfulReferrals: Number(row.successful) }, campaignSpent };
+    return contextOf(rows[0]!);
   }
+
+  /**
+   * The contexts of several purchases in one round trip, in the order given (the event worker's
+   * batches). Each is what `load` would return for that lookup at this point of the transaction:
+   * the function runs once per lookup, all against the same snapshot.
+   */
+  async loadMany(lookups: readonly PurchaseLookup[], db: Db): Promise<PurchaseContext[]> {
+    if (lookups.length === 0) return [];
+    // One JSON parameter, whatever the batch size: knex would expand arrays into one binding per element.
+    const input = lookups.map((lookup, n) => ({
+      n,
+      u: lookup.userId,
+      at: new Date(lookup.occurredAt).toISOString(),
+      code: lookup.referralCode ? canonicalCode(lookup.referralCode) : null,
+      visitor: lookup.visitorId ?? null,
+      order_id: lookup.orderId ?? null,
+      signals: signalRows(lookup.signals),
+    }));
+    const { rows } = await db.raw<{ rows: ContextRow[] }>(
+      `SELECT c.* FROM jsonb_to_recordset(?::jsonb) AS t(n int, u text, at timestamptz, code text, visitor text, order_id text, signals jsonb)
+       CROSS JOIN LATERAL purchase_context(t.u, t.at, t.code, t.visitor, t.order_id, t.signals) c
+       ORDER BY t.n`,
+      [JSON.stringify(input)],
+    );
+    if (rows.length !== lookups.length) throw new Error(`purchase_context returned ${rows.length} rows for ${lookups.length} lookups`);
+    return rows.map(contextOf);
+  }
+}
+
+/** One purchase_context row as the engine's PurchaseContext. */
+function contextOf(row: ContextRow): PurchaseContext {
+  const count = Number(row.prior_count);
+  const referee = { priorOrderCount: count, firstOrderAt: count > 0 && row.first_order_at ? iso(row.first_order_at) : null };
+  const campaignSpent = spentOf(row.budgets);
+  const candidate = candidateOf(row);
+  if (!candidate) return { referral: null, referee, referrer: null, campaignSpent };
+  const referrerSignals = signalsOf(row.signals);
+  const referral: ReferralCandidate = { ...candidate, ...(referrerSignals ? { referrerSignals } : {}) };
+  return { referral, referee, referrer: { successfulReferrals: Number(row.successful) }, campaignSpent };
 }
 
 interface ContextRow {
