@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PurchaseContextLoader } from '../../src/referrals/purchase-context-loader.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -73,6 +73,30 @@ describe('PurchaseContextLoader', () => {
       settings,
     );
     expect(context.referral?.referrerSignals).toEqual({ email: 'alice@gmail.com' });
+  });
+
+  it('answers concurrent loads outside a transaction with one statement, each as it would load alone', async () => {
+    const lookups = [
+      { userId: 'zed', occurredAt: '2026-11-10T00:00:00Z', referralCode: 'alice234', visitorId: 'v1' },
+      { userId: 'zed', occurredAt: '2026-12-15T00:00:00Z', referralCode: 'NOSUCH22', visitorId: 'v1' },
+      { userId: 'dave', occurredAt: '2026-11-10T00:00:00Z', referralCode: 'BOBB2345' },
+      { userId: 'carol', occurredAt: '2026-10-05T00:00:00.000999Z', orderId: 'o2' },
+      { userId: 'zed', occurredAt: '2026-11-10T00:00:00Z', referralCode: 'ALICE234', signals: { email: 'A.lice+x@googlemail.com', deviceFingerprint: 'dev-a' } },
+      { userId: 'nobody', occurredAt: '2026-11-10T00:00:00+02:00' },
+    ];
+    const alone = await db.knex.transaction(async (trx) => {
+      const contexts = [];
+      for (const lookup of lookups) contexts.push(await loader.load(lookup, settings, trx));
+      return contexts;
+    });
+    const batches = vi.spyOn(loader, 'loadMany');
+    try {
+      const together = await Promise.all(lookups.map((lookup) => loader.load(lookup, settings)));
+      expect(together).toEqual(alone);
+      expect(batches).toHaveBeenCalledTimes(1);
+    } finally {
+      batches.mockRestore();
+    }
   });
 
   it('works inside a transaction', async () => {

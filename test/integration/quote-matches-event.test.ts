@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEventTestKit, type EventTestKit } from '../support/event-test-kit.ts';
 
 let kit: EventTestKit;
@@ -59,5 +59,33 @@ describe('a quote equals what the purchase event applies', () => {
     const { quoted, applied } = await quoteThenPurchase('alice', '2026-11-03T10:00:00.000Z', { referralCode: code });
     expect(quoted.referral.blockedReason).toBeTruthy();
     expect(applied).toEqual(quoted);
+  });
+
+  it('for quotes answered together (one context read for several carts)', async () => {
+    const at = '2026-11-12T10:00:00.000Z';
+    const carts = [
+      { userId: 'friend-3', referralCode: code.toLowerCase() },
+      { userId: 'friend-4', referralCode: 'NOSUCHCODE' },
+      { userId: 'friend-5' },
+      { userId: 'alice', referralCode: code },
+      { userId: 'friend-1', referralCode: code },
+    ];
+    const loader = kit.application.stores.purchaseContext;
+    const batches = vi.spyOn(loader, 'loadMany');
+    // Sent at once, so the server reads their contexts together (one batch in practice; fewer batches than carts at least).
+    const quotes = await Promise.all(carts.map((extra) => request(kit.app).post('/v1/checkout/quote').send({ ...cart, at, ...extra }).expect(200)));
+    const reads = batches.mock.calls.length;
+    batches.mockRestore();
+    expect(reads).toBeGreaterThan(0);
+    expect(reads).toBeLessThan(carts.length);
+    expect(quotes[0]!.body.refereeDiscount).toBeGreaterThan(0);
+    for (const [i, { userId, ...extra }] of carts.entries()) {
+      const orderId = `ord-${randomUUID()}`;
+      await kit.post({ id: `evt-${randomUUID()}`, type: 'purchase.completed', orderId, userId, occurredAt: at, ...cart, ...extra }).expect(202);
+      await kit.settle();
+      const order = await kit.db.knex('orders').where({ order_id: orderId }).first('result');
+      const { referrerCashback: _cashback, ...quoted } = quotes[i]!.body;
+      expect(order?.result).toEqual(quoted);
+    }
   });
 });
