@@ -28,8 +28,10 @@ import { EventIngestService } from './events/event-ingest-service.ts';
 import { EventStatusService } from './events/event-status-service.ts';
 import { FailedJobsService } from './events/failed-jobs-service.ts';
 import { PurchaseProcessor } from './events/purchase-processor.ts';
+import { PurchaseWriteStore } from './events/purchase-write-store.ts';
 import { RefundProcessor } from './events/refund-processor.ts';
 import { EventProcessor } from './events/event-processor.ts';
+import { EventBatcher } from './events/event-batcher.ts';
 import { RecoveryLoop, type RecoveryOptions } from './events/recovery-loop.ts';
 import { eventRoutes, failedJobRoutes } from './events/event-routes.ts';
 import { RewardLedgerStore } from './rewards/reward-ledger-store.ts';
@@ -110,6 +112,8 @@ export interface EventStores {
   inbox: EventInboxStore;
   processing: EventProcessingStore;
   orders: OrderStore;
+  /** What purchases write, every table in one statement per batch. */
+  purchaseWrites: PurchaseWriteStore;
   budgets: CampaignBudgetStore;
   ledger: RewardLedgerStore;
   referralStatus: ReferralStatusStore;
@@ -120,6 +124,7 @@ export function createEventStores(knex: Knex): EventStores {
     inbox: new EventInboxStore(knex),
     processing: new EventProcessingStore(),
     orders: new OrderStore(),
+    purchaseWrites: new PurchaseWriteStore(),
     budgets: new CampaignBudgetStore(),
     ledger: new RewardLedgerStore(knex),
     referralStatus: new ReferralStatusStore(),
@@ -138,11 +143,13 @@ export interface EventServices {
   status: EventStatusService;
   failedJobs: Pick<FailedJobsService, 'list' | 'retry'>;
   processor: EventProcessor;
+  /** What the BullMQ worker hands its jobs to: the events of concurrent jobs applied in one transaction. */
+  batcher: EventBatcher;
   lifecycle: RewardLifecycleService;
 }
 
 export function createEventServices(knex: Knex, stores: EventStores, rules: RuleRegistry, contexts: PurchaseContextLoader, config: Readonly<Config>, logger: Logger, metrics?: Metrics): EventServices {
-  const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.ledger, stores.processing, metrics);
+  const purchases = new PurchaseProcessor(knex, rules, contexts, stores.orders, stores.budgets, stores.purchaseWrites, stores.processing, metrics);
   const refunds = new RefundProcessor(knex, stores.orders, stores.ledger, stores.referralStatus, stores.processing, stores.inbox);
   const processor = new EventProcessor(stores.inbox, purchases, refunds, logger, metrics);
   const lifecycle = new RewardLifecycleService(knex, stores.ledger, stores.referralStatus);
@@ -158,6 +165,7 @@ export function createEventServices(knex: Knex, stores: EventStores, rules: Rule
     status: new EventStatusService(stores.inbox, stores.ledger),
     failedJobs: queue ? new FailedJobsService(queue, stores.inbox) : new InboxFailedJobs(stores.inbox, dispatcher),
     processor,
+    batcher: new EventBatcher(processor, { concurrency: config.workerConcurrency }),
     lifecycle,
   };
 }

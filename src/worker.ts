@@ -35,7 +35,7 @@ try {
   process.exit(1);
 }
 const { events, recovery, metrics } = application;
-const worker = createEventWorker(events.processor, events.lifecycle, config, logger, metrics);
+const worker = createEventWorker(events.batcher, events.lifecycle, config, logger, metrics);
 await scheduleConfirmations(events.queue!).catch((error) => logger.warn({ err: error }, 'could not schedule the confirmation sweep yet'));
 recovery.start();
 void worker.run();

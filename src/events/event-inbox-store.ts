@@ -79,12 +79,6 @@ export class EventInboxStore {
     await this.knex('purchase_events').where({ id }).increment('attempts', 1);
   }
 
-  /** Refunds and cancellations waiting for this order's purchase, oldest first. */
-  async deferredFor(orderId: string, db: Knex | Knex.Transaction = this.knex): Promise<string[]> {
-    const rows = await db('purchase_events').where({ order_id: orderId, status: 'deferred' }).orderBy([{ column: 'occurred_at' }, { column: 'id' }]).select('id');
-    return rows.map((row: { id: string }) => row.id);
-  }
-
   /**
    * Events that should be in the queue but may not be, received more than
    * `olderThanMs` ago (so a post still enqueuing its own job is left alone):

@@ -21,6 +21,7 @@ export class EventProcessingStore {
   /**
    * The processed mark and the inbox row's status, in one statement (they always go together; one
    * round trip less per event). A second delivery fails on the mark's primary key as before.
+   * (Purchases write theirs with their effects: PurchaseWriteStore.)
    */
   async markProcessed(eventId: string, outcome: EventOutcome, db: Db): Promise<void> {
     await db.raw(
@@ -28,6 +29,36 @@ export class EventProcessingStore {
        UPDATE purchase_events e SET status = 'processed', failure_reason = NULL FROM mark WHERE e.id = mark.event_id`,
       [eventId, JSON.stringify(outcome)],
     );
+  }
+
+  /**
+   * For purchases about to be applied, in one round trip: which events are processed already,
+   * which orders exist (with the event that reported them), and the refunds and cancellations
+   * parked until these orders arrive (oldest first). Read under the orders' advisory locks, which
+   * a refund takes before parking itself, so none is missed: one parked before is seen here, one
+   * arriving later finds the order.
+   */
+  async purchaseStates(eventIds: readonly string[], orderIds: readonly string[], db: Db): Promise<{ processed: Set<string>; orders: Map<string, string>; deferred: Map<string, string[]> }> {
+    const { rows } = await db.raw<{ rows: Array<{ what: 'processed' | 'order' | 'deferred'; key: string; id: string }> }>(
+      `SELECT 'processed' AS what, p.event_id AS key, p.event_id AS id, NULL::timestamptz AS at FROM event_processing p
+        WHERE p.event_id IN (SELECT jsonb_array_elements_text(?::jsonb))
+       UNION ALL
+       SELECT 'order', o.order_id, o.event_id, NULL FROM orders o WHERE o.order_id IN (SELECT jsonb_array_elements_text(?::jsonb))
+       UNION ALL
+       SELECT 'deferred', e.order_id, e.id, e.occurred_at FROM purchase_events e
+        WHERE e.order_id IN (SELECT jsonb_array_elements_text(?::jsonb)) AND e.status = 'deferred'
+       ORDER BY at, id`,
+      [JSON.stringify(eventIds), JSON.stringify(orderIds), JSON.stringify(orderIds)],
+    );
+    const processed = new Set<string>();
+    const orders = new Map<string, string>();
+    const deferred = new Map<string, string[]>();
+    for (const row of rows) {
+      if (row.what === 'processed') processed.add(row.key);
+      else if (row.what === 'order') orders.set(row.key, row.id);
+      else deferred.set(row.key, [...(deferred.get(row.key) ?? []), row.id]);
+    }
+    return { processed, orders, deferred };
   }
 
   /** The refunds and cancellations already applied to an order, summed. */

@@ -6,7 +6,9 @@ import { createAjv } from '../validation/create-ajv.ts';
 import { InvalidEventError, isUniqueViolation } from './event-errors.ts';
 import type { EventInboxStore } from './event-inbox-store.ts';
 import { PURCHASE_EVENT_SCHEMA, type PurchaseEvent } from './purchase-event-schema.ts';
-import type { ProcessResult, PurchaseProcessor } from './purchase-processor.ts';
+import type { ProcessResult, PurchaseOutcome, PurchaseProcessor } from './purchase-processor.ts';
+import type { PurchaseCompletedEvent } from './purchase-event-schema.ts';
+import type { RuleSet, SelectedRules } from '../rules/rule-set.ts';
 import type { RefundProcessor } from './refund-processor.ts';
 import { isKnownCurrency } from '../money/currency.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -39,10 +41,16 @@ export class EventProcessor {
     if (!stored) throw new UnrecoverableError(`event ${eventId} is not in the inbox`);
     if (stored.status === 'processed') return 'already-processed';
     let result: ProcessResult;
+    let deferred: string[] = [];
     try {
       const event = checked(stored.payload);
-      result = event.type === 'purchase.completed' ? await this.purchases.process(event) : await this.refunds.process(event);
-      if (result === 'processed' && event.type === 'purchase.completed') await this.applyDeferred(event.orderId);
+      if (event.type === 'purchase.completed') {
+        const outcome = await this.purchases.process(event);
+        result = outcome.kind;
+        if (outcome.kind === 'processed') deferred = outcome.deferred;
+      } else {
+        result = await this.refunds.process(event);
+      }
     } catch (error) {
       // A second delivery racing the first: the processed mark's primary key already holds.
       if (isUniqueViolation(error, 'event_processing_pkey')) return 'already-processed';
@@ -58,19 +66,70 @@ export class EventProcessor {
       throw error;
     }
     if (result === 'processed') this.metrics?.eventsProcessed.inc({ type: stored.type });
+    await this.applyDeferred(deferred);
     return result;
   }
 
   /**
-   * Refunds and cancellations that arrived before this purchase. A failure
-   * here is left to the recovery loop, which re-enqueues deferred events.
+   * Several events at once, one answer each in the order given (what `handle` would have resolved
+   * or thrown for it). First deliveries of valid purchases under the same rules go through the
+   * purchase processor together, in one transaction; everything else — refunds, retries, events
+   * with something to report, purchases that depend on another in the batch — is handled one by
+   * one through `handle`, after the batch. If the batch's transaction fails, nothing of it was
+   * written and each of its events is handled by itself, so the batch never decides an error.
    */
-  private async applyDeferred(orderId: string): Promise<void> {
-    for (const id of await this.inbox.deferredFor(orderId)) {
+  async handleMany(items: ReadonlyArray<{ eventId: string; attempt: AttemptInfo }>): Promise<Array<PromiseSettledResult<ProcessResult>>> {
+    const answers = new Map<number, Promise<ProcessResult>>();
+    const stored = await this.inbox.getMany(items.map((item) => item.eventId));
+    const groups = new Map<unknown, Array<{ index: number; event: PurchaseCompletedEvent }>>();
+    const ruleSet = this.purchases.ruleSet();
+    const alone: number[] = [];
+    items.forEach((item, index) => {
+      const row = stored.get(item.eventId);
+      if (row?.status === 'processed') return answers.set(index, Promise.resolve('already-processed'));
+      const event = row && item.attempt.attemptsMade === 0 && row.status === 'accepted' ? validOrUndefined(row.payload) : undefined;
+      const rules = event?.type === 'purchase.completed' ? selectionOrUndefined(ruleSet, event.occurredAt) : undefined;
+      if (!event || event.type !== 'purchase.completed' || !rules) return alone.push(index);
+      const group = groups.get(rules) ?? [];
+      group.push({ index, event });
+      groups.set(rules, group);
+    });
+    const deferred: string[] = [];
+    for (const group of groups.values()) {
+      let outcomes: Map<string, PurchaseOutcome> | undefined;
+      try {
+        outcomes = await this.purchases.processMany(group.map((g) => g.event));
+      } catch (error) {
+        this.logger.debug({ err: error, events: group.length }, 'batch not applied; handling its events one by one');
+      }
+      for (const { index, event } of group) {
+        const outcome = outcomes?.get(event.id);
+        if (outcome?.kind === 'processed' || outcome?.kind === 'already-processed') {
+          answers.set(index, Promise.resolve(outcome.kind));
+          if (outcome.kind === 'processed') {
+            this.metrics?.eventsProcessed.inc({ type: event.type });
+            deferred.push(...outcome.deferred);
+          }
+        } else {
+          alone.push(index);
+        }
+      }
+    }
+    await this.applyDeferred(deferred);
+    for (const index of alone) answers.set(index, this.handle(items[index]!.eventId, items[index]!.attempt));
+    return Promise.allSettled(items.map((_, index) => answers.get(index)!));
+  }
+
+  /**
+   * Refunds and cancellations that arrived before their purchase, which has now been applied. A
+   * failure here is left to the recovery loop, which re-enqueues deferred events.
+   */
+  private async applyDeferred(eventIds: readonly string[]): Promise<void> {
+    for (const id of eventIds) {
       try {
         await this.handle(id);
       } catch (error) {
-        this.logger.warn({ err: error, eventId: id, orderId }, 'deferred event not applied yet; the recovery loop will retry it');
+        this.logger.warn({ err: error, eventId: id }, 'deferred event not applied yet; the recovery loop will retry it');
       }
     }
   }
@@ -79,6 +138,23 @@ export class EventProcessor {
 /** The engine's own refusals of an input (unreadable time, inconsistent history): no retry can fix them. */
 function isInvalidInput(error: unknown): error is DomainError {
   return error instanceof DomainError && error.code === 'invalid-request';
+}
+
+function validOrUndefined(payload: unknown): PurchaseEvent | undefined {
+  try {
+    return checked(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rules in force at the event's date, or undefined when none are (handle reports that). */
+function selectionOrUndefined(ruleSet: RuleSet, occurredAt: string): SelectedRules | undefined {
+  try {
+    return ruleSet.select(Date.parse(occurredAt));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The stored payload passed the API's schema; re-checked because the worker must not trust the row blindly. */

@@ -3,19 +3,25 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { RewardLifecycleService } from '../rewards/reward-lifecycle-service.ts';
-import type { EventProcessor } from './event-processor.ts';
+import type { AttemptInfo } from './event-processor.ts';
+import type { ProcessResult } from './purchase-processor.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { CONFIRM_JOB, EVENTS_QUEUE, redisOptions, type EventJobData, type EventQueue } from './event-queue.ts';
 
 /** How often the hold confirmation sweep runs. */
 export const CONFIRM_EVERY_MS = 60_000;
 
+/** What runs an event job: the EventBatcher in production (EventProcessor has the same shape). */
+export interface EventHandler {
+  handle(eventId: string, attempt: AttemptInfo): Promise<ProcessResult>;
+}
+
 /**
- * The BullMQ worker: purchase events go to the EventProcessor, the scheduled
+ * The BullMQ worker: purchase events go to the EventBatcher, the scheduled
  * sweep to the lifecycle. Delivery is at least once; every handler is
  * idempotent against the database, which is what makes the effect exactly once.
  */
-export function createEventWorker(processor: EventProcessor, lifecycle: RewardLifecycleService, config: Readonly<Config>, logger: Logger, metrics?: Metrics): Worker<EventJobData> {
+export function createEventWorker(processor: EventHandler, lifecycle: RewardLifecycleService, config: Readonly<Config>, logger: Logger, metrics?: Metrics): Worker<EventJobData> {
   const run = async (job: Job<EventJobData>) => {
     if (job.name === CONFIRM_JOB) return lifecycle.confirmDue(new Date());
     if (!job.data.eventId) throw new Error(`job ${job.id} carries no event id`);

@@ -1,6 +1,4 @@
 import type { Knex } from 'knex';
-import type { FraudSignals } from '../engine/purchase-input.ts';
-import { signalRows } from '../referrals/purchase-context-loader.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -19,17 +17,7 @@ export interface OrderRow {
   holdDays: number;
 }
 
-export interface ReferralBinding {
-  refereeId: string;
-  referrerId: string;
-  code: string;
-  source: 'code' | 'link';
-  clickedAt?: string;
-  boundAt: Date;
-  firstOrderId: string;
-}
-
-/** Orders, referral bindings and users' fraud signals, as the event worker writes them. */
+/** Orders as refunds read and update them, and the advisory locks purchases and refunds take. (Purchases write theirs with PurchaseWriteStore.) */
 export class OrderStore {
   /**
    * Serializes work on one key (a user's purchases, an order's events) for the
@@ -45,21 +33,6 @@ export class OrderStore {
   /** lockKey for several keys in one round trip, taken in the order given (callers keep one order, so no deadlock). */
   async lockKeys(keys: readonly string[], db: Knex.Transaction): Promise<void> {
     await db.raw(`SELECT ${keys.map(() => 'pg_advisory_xact_lock(hashtextextended(?, 0))').join(', ')}`, [...keys]);
-  }
-
-  async insert(order: Omit<OrderRow, 'refunded' | 'status'> & { eligibleNet: bigint; referrerId: string | null; result: unknown }, db: Db): Promise<void> {
-    await db('orders').insert({
-      order_id: order.orderId,
-      user_id: order.userId,
-      event_id: order.eventId,
-      occurred_at: order.occurredAt,
-      currency: order.currency,
-      subtotal: order.subtotal.toString(),
-      eligible_net: order.eligibleNet.toString(),
-      referrer_id: order.referrerId,
-      is_first_order: order.isFirstOrder,
-      result: JSON.stringify(order.result),
-    });
   }
 
   async find(orderId: string, db: Db, lock = false): Promise<(OrderRow & { items: Array<{ sku: string; unitPrice: number; quantity: number }> }) | undefined> {
@@ -85,28 +58,5 @@ export class OrderStore {
 
   async updateRefund(orderId: string, refunded: bigint, status: OrderRow['status'], db: Db): Promise<void> {
     await db('orders').where({ order_id: orderId }).update({ refunded: refunded.toString(), status });
-  }
-
-  /** First order wins: a referee already bound keeps the first referrer. */
-  async bindReferral(binding: ReferralBinding, db: Db): Promise<boolean> {
-    const rows = await db('referrals')
-      .insert({
-        referee_id: binding.refereeId,
-        referrer_id: binding.referrerId,
-        code: binding.code,
-        source: binding.source,
-        clicked_at: binding.clickedAt ? new Date(binding.clickedAt) : null,
-        bound_at: binding.boundAt,
-        first_order_id: binding.firstOrderId,
-      })
-      .onConflict('referee_id')
-      .ignore()
-      .returning('referee_id');
-    return rows.length > 0;
-  }
-
-  async recordSignals(userId: string, signals: FraudSignals | undefined, db: Db): Promise<void> {
-    const rows = signalRows(signals).map((row) => ({ user_id: userId, ...row }));
-    if (rows.length > 0) await db('user_signals').insert(rows).onConflict(['user_id', 'kind', 'value']).ignore();
   }
 }

@@ -1,19 +1,7 @@
 import type { Knex } from 'knex';
-import type { RewardLine } from '../engine/reward-result.ts';
 import type { PlannedReversal, RewardLedgerState } from './reversal-plan.ts';
 
 type Db = Knex | Knex.Transaction;
-
-export interface NewReward {
-  orderId: string;
-  eventId: string;
-  line: RewardLine;
-  grantedAt: Date;
-  holdUntil: Date;
-  ruleFiles: unknown;
-  rulesFired: unknown;
-  explanation: unknown;
-}
 
 /** A reward with its ledger balances, as GET /v1/events/:id shows it. */
 export interface RewardView {
@@ -38,44 +26,6 @@ export interface RewardView {
  */
 export class RewardLedgerStore {
   constructor(private readonly knex: Knex) {}
-
-  /**
-   * Inserts the rewards and one grant entry each, in one statement (a round trip less per purchase).
-   * A duplicate reward key raises a unique violation (the caller rolls back). Ids in the order given.
-   */
-  async grant(rewards: readonly NewReward[], db: Db): Promise<bigint[]> {
-    if (rewards.length === 0) return [];
-    const insertRewards = db('rewards')
-      .insert(
-        rewards.map((r) => ({
-          order_id: r.orderId,
-          beneficiary_id: r.line.beneficiaryId,
-          role: r.line.role,
-          kind: r.line.kind,
-          currency: r.line.currency,
-          campaign_id: r.line.campaignId ?? '',
-          amount: r.line.amount.toString(),
-          rounding: r.line.rounding,
-          granted_at: r.grantedAt,
-          hold_until: r.holdUntil,
-          event_id: r.eventId,
-          rule_files: JSON.stringify(r.ruleFiles),
-          rules_fired: JSON.stringify(r.rulesFired),
-          explanation: JSON.stringify(r.explanation),
-        })),
-      )
-      .returning(['id', 'beneficiary_id', 'currency', 'kind', 'amount', 'event_id'])
-      .toSQL();
-    // Ids are drawn in VALUES order (one nextval per row), so sorted ids are in the order given.
-    const { rows } = await db.raw<{ rows: Array<{ reward_id: bigint }> }>(
-      `WITH granted AS (${insertRewards.sql})
-       INSERT INTO reward_entries (reward_id, beneficiary_id, currency, kind, entry_type, from_bucket, to_bucket, amount, event_id)
-       SELECT id, beneficiary_id, currency, kind, 'grant', NULL, 'pending', amount, event_id FROM granted
-       RETURNING reward_id`,
-      insertRewards.bindings,
-    );
-    return rows.map((row) => row.reward_id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  }
 
   /** Locks an order's rewards (in id order, so concurrent lockers cannot deadlock) and reads their ledger state. */
   async lockForOrder(orderId: string, db: Db): Promise<Array<RewardLedgerState & { beneficiaryId: string; currency: string }>> {

@@ -18,7 +18,7 @@ beforeAll(async () => {
   // A worker as `npm run worker` builds it: its own registry, served on its own port.
   const logger = createLogger('silent');
   workerApp = await createWorkerApplication(t.config, logger, { intervalMs: 200, graceMs: 0 });
-  worker = createEventWorker(workerApp.events.processor, workerApp.events.lifecycle, t.config, logger, workerApp.metrics);
+  worker = createEventWorker(workerApp.events.batcher, workerApp.events.lifecycle, t.config, logger, workerApp.metrics);
   void worker.run();
   await worker.waitUntilReady();
   workerMetrics = await startMetricsServer(workerApp.metrics, 0, '127.0.0.1');

@@ -29,7 +29,7 @@ export async function createEventTestKit(env: Record<string, string> = {}): Prom
     worker: undefined,
     async startWorker() {
       kit.worker ??= await createWorkerApplication(base.config, createLogger(process.env.TEST_LOG ?? 'silent'), { intervalMs: 200, graceMs: 0 });
-      const worker = createEventWorker(kit.worker.events.processor, kit.worker.events.lifecycle, base.config, createLogger(process.env.TEST_LOG ?? 'silent'));
+      const worker = createEventWorker(kit.worker.events.batcher, kit.worker.events.lifecycle, base.config, createLogger(process.env.TEST_LOG ?? 'silent'));
       void worker.run();
       await worker.waitUntilReady();
       workers.push(worker);
