@@ -33,7 +33,9 @@ type Db = Knex | Knex.Transaction;
  * explain them the same way.
  */
 export class PurchaseContextLoader {
-  private readonly batcher = new TickBatcher<PurchaseLookup, PurchaseContext>((lookups) => this.loadMany(lookups, this.knex));
+  // 16 rather than TickBatcher's 32: the same quote throughput at 50 connections, within this machine's
+  // noise, and a lower p99 in the quiet runs (26-27 ms against 29-32): a smaller batch's slowest lookup waits less.
+  private readonly batcher = new TickBatcher<PurchaseLookup, PurchaseContext>((lookups) => this.loadMany(lookups, this.knex), { maxBatch: 16 });
 
   constructor(private readonly knex: Knex) {}
 
