@@ -40,15 +40,22 @@ export class EventInboxStore {
     }));
     // Inserted in id order: two batches sharing ids then wait on each other in the same order, never crosswise.
     const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const inserted = new Set<string>(
-      rows.length === 0 ? [] : (await this.knex('purchase_events').insert(sorted).onConflict('id').ignore().returning('id')).map((row: { id: string }) => row.id),
-    );
-    const stored = await this.getMany(rows.map((row) => row.id));
+    const inserted: Array<{ id: string; received_at: Date }> = rows.length === 0 ? [] : await this.knex('purchase_events').insert(sorted).onConflict('id').ignore().returning(['id', 'received_at']);
+    const receivedAt = new Map(inserted.map((row) => [row.id, row.received_at]));
+    // Only ids that were already there are read back (duplicates and conflicts); a new row is what was just sent.
+    const existing = await this.getMany(rows.filter((row) => !receivedAt.has(row.id)).map((row) => row.id));
+    const fresh = new Map<string, InboxEvent>();
+    events.forEach((event, i) => {
+      const row = rows[i]!;
+      const received = receivedAt.get(row.id);
+      // A batch may carry one id twice: the first occurrence is the one stored (the sort is stable).
+      if (received === undefined || fresh.has(row.id)) return;
+      fresh.set(row.id, { id: row.id, type: row.type, orderId: row.order_id, payload: event, payloadHash: row.payload_hash, occurredAt: row.occurred_at, receivedAt: received, status: 'accepted', failureReason: null, attempts: 0 });
+    });
     const seen = new Set<string>();
     return rows.map((row) => {
-      const event = stored.get(row.id)!;
-      // A batch may carry one id twice: the first occurrence is the one stored.
-      const first = inserted.has(row.id) && !seen.has(row.id);
+      const event = fresh.get(row.id) ?? existing.get(row.id)!;
+      const first = fresh.has(row.id) && !seen.has(row.id);
       seen.add(row.id);
       if (event.payloadHash !== row.payload_hash) return { kind: 'conflict', event };
       return { kind: first ? 'stored' : 'duplicate', event };

@@ -94,6 +94,16 @@ describe('validation and batches', () => {
     expect((await request(t.app).get(`/v1/events/${b.id}`).expect(200)).body.status).toBe('processed');
   });
 
+  it('a new id twice in one batch: the first is stored, a repeat is a duplicate, a different payload a conflict', async () => {
+    const c = purchase();
+    const res = await request(t.app).post('/v1/events/batch').send({ events: [c, c, { ...c, currency: 'EUR' }] }).expect(202);
+    expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['accepted', 'duplicate', 'conflict']);
+    await t.settle();
+    const stored = (await request(t.app).get(`/v1/events/${c.id}`).expect(200)).body;
+    expect(stored.status).toBe('processed');
+    expect(await t.db.knex('orders').where({ order_id: c.orderId }).first('currency')).toEqual({ currency: c.currency });
+  });
+
   it('a batch over 1,000 events is refused', async () => {
     await request(t.app).post('/v1/events/batch').send({ events: Array.from({ length: 1001 }, () => purchase()) }).expect(400);
   });
