@@ -9,7 +9,8 @@ import { createBenchDatabase, type BenchDatabase } from './support/bench-databas
 
 /**
  * `npm run bench` (or `npm run bench -- --only quote`, repeatable; parts:
- * rules, quote, pipeline, history): every figure beside its baseline measured
+ * rules, quote, pipeline, history; `--concurrency N` sets the pipeline's worker
+ * concurrency, the same for the no-op baseline): every figure beside its baseline measured
  * in the same run, as a ratio (shared machines drift; ratios hold).
  * Correctness checks fail the bench: a fast wrong answer is not a result.
  * Each database part gets its own `referral_bench_*` database and queue
@@ -17,7 +18,7 @@ import { createBenchDatabase, type BenchDatabase } from './support/bench-databas
  */
 const PARTS = ['rules', 'quote', 'pipeline', 'history'] as const;
 type Part = (typeof PARTS)[number];
-const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, concurrency: { type: 'string' } } });
 const only = (values.only ?? []) as string[];
 for (const part of only) if (!PARTS.includes(part as Part)) throw new Error(`--only ${part}: expected one of ${PARTS.join(', ')}`);
 const runs = (part: Part) => only.length === 0 || only.includes(part);
@@ -60,7 +61,7 @@ if (runs('quote')) {
 }
 
 if (runs('pipeline')) {
-  pipeline = await withDatabase((db) => benchEventPipeline(db));
+  pipeline = await withDatabase((db) => benchEventPipeline(db, values.concurrency ? { concurrency: Number(values.concurrency) } : {}));
   rows.push([`event pipeline (events/s, ${fmt(pipeline.events)}, concurrency ${pipeline.concurrency})`, fmt(pipeline.eventsPerSecond), `BullMQ no-op jobs ${fmt(pipeline.noopJobsPerSecond)}`, pct(pipeline.ratio), '>= 35%']);
   rows.push(['  peak RSS API / worker', `${fmt(pipeline.apiPeakRssMiB)} / ${fmt(pipeline.workerPeakRssMiB)} MiB`, `no-op worker ${fmt(pipeline.noopWorkerPeakRssMiB)} MiB`, '', '']);
   if (pipeline.ledgerMismatches > 0) failures.push(`event pipeline: ${pipeline.ledgerMismatches} orders whose ledger differs from their evaluation (or events not processed)`);

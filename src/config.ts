@@ -38,7 +38,11 @@ export interface Config {
   bodyLimit: string;
   /** BullMQ queue name prefix, so test runs and deployments never share keys. @defaultValue "referrals" */
   queuePrefix: string;
-  /** Jobs one worker runs at once. @defaultValue 16 */
+  /**
+   * Jobs one worker runs at once. The purchases of running jobs are applied together, one
+   * transaction per batch (EventBatcher), so this is also the most events one worker has in
+   * flight; a waiting job holds no database connection. @defaultValue 64
+   */
   workerConcurrency: number;
   /** Attempts per job before it is listed as failed. @defaultValue 8 */
   jobAttempts: number;
@@ -80,7 +84,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     queuePrefix: name(env, 'QUEUE_PREFIX', 'referrals'),
-    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 16, 1, 1000),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 64, 1, 1000),
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 8, 1, 100),
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1000, 600_000),
