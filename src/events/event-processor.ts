@@ -71,53 +71,71 @@ export class EventProcessor {
   }
 
   /**
-   * Several events at once, one answer each in the order given (what `handle` would have resolved
-   * or thrown for it). First deliveries of valid purchases under the same rules go through the
-   * purchase processor together, in one transaction; everything else — refunds, retries, events
-   * with something to report, purchases that depend on another in the batch — is handled one by
-   * one through `handle`, after the batch. If the batch's transaction fails, nothing of it was
-   * written and each of its events is handled by itself, so the batch never decides an error.
+   * Several events at once, one answer each (what `handle` would have resolved or thrown for it),
+   * with the same effects as handling them one by one in the order given. Consecutive first
+   * deliveries of valid purchases under the same rules go through the purchase processor together,
+   * in one transaction, as far as none depends on another before it in the run (see processMany);
+   * from the first that does, and for every other event (refunds, retries, events with something
+   * to report), `handle` takes them one at a time, in order. If a batch's transaction fails, nothing
+   * of it was written and its events are handled one by one, so a batch never decides an error.
    */
   async handleMany(items: ReadonlyArray<{ eventId: string; attempt: AttemptInfo }>): Promise<Array<PromiseSettledResult<ProcessResult>>> {
-    const answers = new Map<number, Promise<ProcessResult>>();
+    const answers: Array<PromiseSettledResult<ProcessResult>> = new Array(items.length);
+    const handleAlone = async (index: number) => {
+      const item = items[index]!;
+      answers[index] = await this.handle(item.eventId, item.attempt).then(
+        (value) => ({ status: 'fulfilled' as const, value }),
+        (reason: unknown) => ({ status: 'rejected' as const, reason }),
+      );
+    };
     const stored = await this.inbox.getMany(items.map((item) => item.eventId));
-    const groups = new Map<unknown, Array<{ index: number; event: PurchaseCompletedEvent }>>();
     const ruleSet = this.purchases.ruleSet();
-    const alone: number[] = [];
-    items.forEach((item, index) => {
-      const row = stored.get(item.eventId);
-      if (row?.status === 'processed') return answers.set(index, Promise.resolve('already-processed'));
-      const event = row && item.attempt.attemptsMade === 0 && row.status === 'accepted' ? validOrUndefined(row.payload) : undefined;
-      const rules = event?.type === 'purchase.completed' ? selectionOrUndefined(ruleSet, event.occurredAt) : undefined;
-      if (!event || event.type !== 'purchase.completed' || !rules) return alone.push(index);
-      const group = groups.get(rules) ?? [];
-      group.push({ index, event });
-      groups.set(rules, group);
-    });
-    const deferred: string[] = [];
-    for (const group of groups.values()) {
+    let run: Array<{ index: number; event: PurchaseCompletedEvent }> = [];
+    let runRules: SelectedRules | undefined;
+    const flush = async () => {
+      if (run.length === 0) return;
+      const batch = run;
+      run = [];
       let outcomes: Map<string, PurchaseOutcome> | undefined;
       try {
-        outcomes = await this.purchases.processMany(group.map((g) => g.event));
+        outcomes = await this.purchases.processMany(batch.map((b) => b.event));
       } catch (error) {
-        this.logger.debug({ err: error, events: group.length }, 'batch not applied; handling its events one by one');
+        this.logger.debug({ err: error, events: batch.length }, 'batch not applied; handling its events one by one');
       }
-      for (const { index, event } of group) {
+      const deferred: string[] = [];
+      const rest: number[] = [];
+      for (const { index, event } of batch) {
         const outcome = outcomes?.get(event.id);
         if (outcome?.kind === 'processed' || outcome?.kind === 'already-processed') {
-          answers.set(index, Promise.resolve(outcome.kind));
+          answers[index] = { status: 'fulfilled', value: outcome.kind };
           if (outcome.kind === 'processed') {
             this.metrics?.eventsProcessed.inc({ type: event.type });
             deferred.push(...outcome.deferred);
           }
         } else {
-          alone.push(index);
+          rest.push(index);
         }
       }
+      // What a purchase's own handling would do next: the refunds that waited for it.
+      await this.applyDeferred(deferred);
+      for (const index of rest) await handleAlone(index);
+    };
+    for (let index = 0; index < items.length; index += 1) {
+      const item = items[index]!;
+      const row = stored.get(item.eventId);
+      const event = row && item.attempt.attemptsMade === 0 && row.status === 'accepted' ? validOrUndefined(row.payload) : undefined;
+      const rules = event?.type === 'purchase.completed' ? selectionOrUndefined(ruleSet, event.occurredAt) : undefined;
+      if (!event || event.type !== 'purchase.completed' || !rules) {
+        await flush();
+        await handleAlone(index);
+        continue;
+      }
+      if (rules !== runRules) await flush();
+      runRules = rules;
+      run.push({ index, event });
     }
-    await this.applyDeferred(deferred);
-    for (const index of alone) answers.set(index, this.handle(items[index]!.eventId, items[index]!.attempt));
-    return Promise.allSettled(items.map((_, index) => answers.get(index)!));
+    await flush();
+    return answers;
   }
 
   /**

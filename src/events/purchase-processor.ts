@@ -35,13 +35,15 @@ export type PurchaseOutcome = { kind: 'processed'; deferred: string[] } | { kind
  *
  * The worker hands over the purchases of concurrent jobs at once (processMany):
  * a few statements for the whole batch instead of a dozen round trips per
- * event, which were the pipeline's cost. A batch is equivalent to applying its
- * purchases one after another in the order given: they are of distinct users
- * and orders, so no purchase reads what another in the batch writes (prior
- * orders, the referee's binding), except the campaign spend, which is carried
- * from one to the next in memory, and the referrer's fraud signals, which is
- * why a purchase whose referrer also bought in the batch is left for later
- * ('alone'). A single event is a batch of one: there is one code path.
+ * event, which were the pipeline's cost. A batch has the effects of applying
+ * its purchases one after another in the order given. Its purchases are of
+ * distinct users and orders, so none reads what another writes (prior orders,
+ * the referee's binding) except the campaign spend, carried from one to the
+ * next in memory, and a referrer's fraud signals: the batch ends at the first
+ * purchase of a user or order already in it, under other rules, or whose
+ * referrer bought before it in the batch; that purchase and the rest come back
+ * 'alone', for the caller to apply one by one. A single event is a batch of
+ * one: there is one code path.
  */
 export class PurchaseProcessor {
   constructor(
@@ -84,13 +86,19 @@ export class PurchaseProcessor {
     const batch: PurchaseCompletedEvent[] = [];
     const users = new Set<string>();
     const orderIds = new Set<string>();
+    const ids = new Set<string>();
+    let ended = false;
     for (const event of events) {
-      if (users.has(event.userId) || orderIds.has(event.orderId) || outcomes.has(event.id) || !sameRules(ruleSet, selected, event)) {
+      // The batch ends at the first purchase that depends on one before it: it and those after
+      // it are applied one by one, after the batch, which keeps the order given.
+      ended ||= users.has(event.userId) || orderIds.has(event.orderId) || ids.has(event.id) || !sameRules(ruleSet, selected, event);
+      if (ended) {
         outcomes.set(event.id, { kind: 'alone' });
         continue;
       }
       users.add(event.userId);
       orderIds.add(event.orderId);
+      ids.add(event.id);
       batch.push(event);
     }
 
@@ -122,13 +130,19 @@ export class PurchaseProcessor {
       const spent = await this.budgets.lock(selected, [...new Set(fresh.map((e) => e.currency)), POINTS], tx);
       const rows: PurchaseRows[] = [];
       const applied: typeof planned = [];
+      // Whose signals this batch records before each purchase is evaluated: a referrer among them
+      // has signals the context (read before any write) lacks, so the batch ends there.
+      const buyers = new Set<string>();
+      let cut = false;
       fresh.forEach((event, i) => {
         const context = contexts[i]!;
         const referrerId = context.referral?.referrerId;
-        if (referrerId !== undefined && referrerId !== event.userId && users.has(referrerId)) {
+        cut ||= referrerId !== undefined && referrerId !== event.userId && buyers.has(referrerId);
+        if (cut) {
           outcomes.set(event.id, { kind: 'alone' });
           return;
         }
+        buyers.add(event.userId);
         context.campaignSpent = { ...context.campaignSpent, ...copyOf(spent) };
         const result = evaluatePurchaseFast(ruleSet, { order: orderOf(event), context });
         for (const s of result.campaignSpend) {

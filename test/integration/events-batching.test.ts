@@ -136,14 +136,12 @@ function differences(a: Record<string, unknown[]>, b: Record<string, unknown[]>)
 // ---------------------------------------------------------------------------------------------
 
 /*
- * SKIPPED until handleMany keeps the order of a batch's events (reported on 37a0fbd): it applies
- * the events it leaves 'alone' (same user or order again, referrer in the batch, refunds) after
- * the whole batch and concurrently with each other, and the batch's purchases grouped by rule
- * selection instead of in order. This test and those of 'a batch keeps the order of its events'
- * fail today; unskip them with the fix.
+ * The claim: a chunk handed to handleMany leaves exactly the database that handling its events one
+ * by one, in the same order, leaves (batches end at the first purchase that depends on one before
+ * it; the rest is handled in order).
  */
 describe('purchases applied in batches', () => {
-  it.skip('leave exactly the database that applying the same events one by one leaves', async () => {
+  it('leave exactly the database that applying the same events one by one leaves', async () => {
     const stream = purchaseStream(20261125);
     const ids = stream.map((e) => e.id as string);
     const chunks = chunksOf(ids, prng(7));
@@ -323,8 +321,7 @@ describe('one batch', () => {
   });
 });
 
-// SKIPPED until the fix: see the note above 'purchases applied in batches'.
-describe.skip('a batch keeps the order of its events', () => {
+describe('a batch keeps the order of its events', () => {
   it('a referee whose referrer buys later in the batch is judged on the referrer’s signals as they were before that purchase', async () => {
     const { users, code } = await freshUsers('fraud', 2);
     const [referrer, referee] = users as [string, string];
