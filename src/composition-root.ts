@@ -154,7 +154,7 @@ export function createEventServices(knex: Knex, stores: EventStores, rules: Rule
   const processor = new EventProcessor(stores.inbox, purchases, refunds, logger, metrics);
   const lifecycle = new RewardLifecycleService(knex, stores.ledger, stores.referralStatus);
   const queue = config.redisUrl ? new EventQueue(config.redisUrl, config, logger) : undefined;
-  const inProcess = queue ? undefined : new InProcessDispatcher(processor, lifecycle, logger, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs }, metrics);
+  const inProcess = queue ? undefined : new InProcessDispatcher(processor, lifecycle, logger, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs, confirmEveryMs: config.confirmEveryMs }, metrics);
   const dispatcher: EventDispatcher = queue ?? inProcess!;
   return {
     stores,

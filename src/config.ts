@@ -55,6 +55,12 @@ export interface Config {
    */
   jobLockMs: number;
   /**
+   * How often the hold confirmation sweep runs (confirms rewards whose hold ended, marks
+   * referrals successful). 0: this process never schedules it (in-process mode: no sweep;
+   * a worker leaves the shared BullMQ scheduler as other workers set it). @defaultValue 60000
+   */
+  confirmEveryMs: number;
+  /**
    * Port of the worker's own Prometheus endpoint (GET /metrics: events
    * processed and failed, job durations, rewards granted). Unset: no listener,
    * so several workers on one machine never fight over a port; set a distinct
@@ -88,6 +94,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 8, 1, 100),
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1000, 600_000),
+    confirmEveryMs: integer(env, 'CONFIRM_EVERY_MS', 60_000, 0, 86_400_000),
     workerMetricsPort: env.WORKER_METRICS_PORT ? integer(env, 'WORKER_METRICS_PORT', 0, 0, 65535) : undefined,
   };
   if (config.apiKeys.length === 0 && nodeEnv === 'production') {

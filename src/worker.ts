@@ -36,7 +36,7 @@ try {
 }
 const { events, recovery, metrics } = application;
 const worker = createEventWorker(events.batcher, events.lifecycle, config, logger, metrics);
-await scheduleConfirmations(events.queue!).catch((error) => logger.warn({ err: error }, 'could not schedule the confirmation sweep yet'));
+await scheduleConfirmations(events.queue!, config.confirmEveryMs).catch((error) => logger.warn({ err: error }, 'could not schedule the confirmation sweep yet'));
 recovery.start();
 void worker.run();
 logger.info({ concurrency: config.workerConcurrency, prefix: config.queuePrefix }, 'worker started');

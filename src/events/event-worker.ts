@@ -8,7 +8,7 @@ import type { ProcessResult } from './purchase-processor.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { CONFIRM_JOB, EVENTS_QUEUE, redisOptions, type EventJobData, type EventQueue } from './event-queue.ts';
 
-/** How often the hold confirmation sweep runs. */
+/** How often the hold confirmation sweep runs by default (CONFIRM_EVERY_MS). */
 export const CONFIRM_EVERY_MS = 60_000;
 
 /** What runs an event job: the EventBatcher in production (EventProcessor has the same shape). */
@@ -59,9 +59,13 @@ export function createEventWorker(processor: EventHandler, lifecycle: RewardLife
   return worker;
 }
 
-/** Registers the every-minute confirmation sweep (idempotent: one scheduler per id). */
-export async function scheduleConfirmations(queue: EventQueue): Promise<void> {
-  await queue.queue.upsertJobScheduler(CONFIRM_JOB, { every: CONFIRM_EVERY_MS }, { name: CONFIRM_JOB, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
+/**
+ * Registers the confirmation sweep every `everyMs` (idempotent: one scheduler per id, shared by
+ * all workers; the last to start sets the interval). 0 leaves the scheduler as it is.
+ */
+export async function scheduleConfirmations(queue: EventQueue, everyMs: number = CONFIRM_EVERY_MS): Promise<void> {
+  if (everyMs === 0) return;
+  await queue.queue.upsertJobScheduler(CONFIRM_JOB, { every: everyMs }, { name: CONFIRM_JOB, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } });
 }
 
 /**

@@ -11,7 +11,7 @@ export interface InProcessOptions {
   attempts: number;
   /** First retry delay, doubling each attempt, as BullMQ's exponential backoff (JOB_BACKOFF_MS). */
   backoffMs: number;
-  /** How often the hold confirmation sweep runs. @defaultValue 60000 */
+  /** How often the hold confirmation sweep runs; 0: never. @defaultValue 60000 */
   confirmEveryMs?: number;
 }
 
@@ -57,6 +57,7 @@ export class InProcessDispatcher implements EventDispatcher {
 
   /** Starts the every-minute confirmation sweep (the worker's job scheduler in BullMQ mode). */
   startConfirmations(): void {
+    if (this.options.confirmEveryMs === 0) return;
     this.sweep ??= setInterval(() => this.schedule(() => this.confirm()), this.options.confirmEveryMs ?? 60_000);
   }
 
