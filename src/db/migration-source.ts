@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initialSchema from '../../migrations/20261124000000_initial_schema.ts';
 import * as purchaseContextFunction from '../../migrations/20261125000000_purchase_context_function.ts';
 import * as historyIndexes from '../../migrations/20261125000100_history_indexes.ts';
+import * as writePurchasesFunction from '../../migrations/20261125000200_write_purchases_function.ts';
 
 /**
  * Migrations are imported statically rather than discovered by knex at run
@@ -14,6 +15,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Knex.Migration]> = [
   ['20261124000000_initial_schema.ts', initialSchema],
   ['20261125000000_purchase_context_function.ts', purchaseContextFunction],
   ['20261125000100_history_indexes.ts', historyIndexes],
+  ['20261125000200_write_purchases_function.ts', writePurchasesFunction],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

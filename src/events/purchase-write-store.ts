@@ -30,8 +30,11 @@ export interface PurchaseRows {
 /**
  * Writes what purchases did, every table in ONE statement: orders, referral
  * bindings, signals, rewards with their grant entries, and the processed marks
- * with the inbox status. One round trip whatever the batch size: per-event
- * statements, not any one of them, were the event pipeline's cost.
+ * with the inbox status (the write_purchases function, whose data-modifying
+ * CTEs run once each against one snapshot; foreign keys between them are
+ * checked at the end of the statement, when all rows exist). One round trip
+ * whatever the batch size: per-event statements, not any one of them, were the
+ * event pipeline's cost.
  *
  * The processed mark's primary key is the exactly-once guard; it is written in
  * the same statement (and transaction) as the effects, so a second delivery
@@ -92,50 +95,7 @@ export class PurchaseWriteStore {
       ),
       marks: purchases.map(({ eventId, order, binding }) => ({ event_id: eventId, user_id: order.userId, binds: binding !== undefined, is_first_order: order.isFirstOrder })),
     };
-    await db.raw(WRITE_PURCHASES, [JSON.stringify(doc)]);
+    // The statement lives in the write_purchases function (migration 20261125000200): its plan is cached per connection.
+    await db.raw('SELECT write_purchases(?::jsonb)', [JSON.stringify(doc)]);
   }
 }
-
-// Data-modifying CTEs run once each, against one snapshot; foreign keys between them (rewards →
-// orders, entries → rewards) are checked at the end of the statement, when all rows exist.
-const WRITE_PURCHASES = `
-WITH doc AS (SELECT ?::jsonb AS d),
-orders_in AS (
-  INSERT INTO orders (order_id, user_id, event_id, occurred_at, currency, subtotal, eligible_net, referrer_id, is_first_order, result)
-  SELECT t.* FROM doc, jsonb_to_recordset(doc.d->'orders') AS t(order_id text, user_id text, event_id text, occurred_at timestamptz,
-    currency text, subtotal bigint, eligible_net bigint, referrer_id text, is_first_order boolean, result jsonb)
-),
-bound AS (
-  INSERT INTO referrals (referee_id, referrer_id, code, source, clicked_at, bound_at, first_order_id)
-  SELECT t.* FROM doc, jsonb_to_recordset(doc.d->'bindings') AS t(referee_id text, referrer_id text, code text, source text,
-    clicked_at timestamptz, bound_at timestamptz, first_order_id text)
-  ON CONFLICT (referee_id) DO NOTHING
-  RETURNING referee_id
-),
-signals_in AS (
-  INSERT INTO user_signals (user_id, kind, value)
-  SELECT t.* FROM doc, jsonb_to_recordset(doc.d->'signals') AS t(user_id text, kind text, value text)
-  ON CONFLICT (user_id, kind, value) DO NOTHING
-),
-granted AS (
-  INSERT INTO rewards (order_id, beneficiary_id, role, kind, currency, campaign_id, amount, rounding, granted_at, hold_until, event_id, rule_files, rules_fired, explanation)
-  SELECT t.* FROM doc, jsonb_to_recordset(doc.d->'rewards') AS t(order_id text, beneficiary_id text, role text, kind text, currency text,
-    campaign_id text, amount bigint, rounding text, granted_at timestamptz, hold_until timestamptz, event_id text, rule_files jsonb,
-    rules_fired jsonb, explanation jsonb)
-  RETURNING id, beneficiary_id, currency, kind, amount, event_id
-),
-entries AS (
-  INSERT INTO reward_entries (reward_id, beneficiary_id, currency, kind, entry_type, from_bucket, to_bucket, amount, event_id)
-  SELECT id, beneficiary_id, currency, kind, 'grant', NULL, 'pending', amount, event_id FROM granted
-),
-marked AS (
-  INSERT INTO event_processing (event_id, outcome)
-  SELECT t.event_id, jsonb_build_object(
-      'kind', 'purchase',
-      'rewardIds', COALESCE((SELECT jsonb_agg(g.id::text ORDER BY g.id) FROM granted g WHERE g.event_id = t.event_id), '[]'::jsonb),
-      'referralBound', t.binds AND EXISTS (SELECT 1 FROM bound b WHERE b.referee_id = t.user_id),
-      'isFirstOrder', t.is_first_order)
-  FROM doc, jsonb_to_recordset(doc.d->'marks') AS t(event_id text, user_id text, binds boolean, is_first_order boolean)
-  RETURNING event_id
-)
-UPDATE purchase_events e SET status = 'processed', failure_reason = NULL FROM marked WHERE e.id = marked.event_id`;
