@@ -128,7 +128,7 @@ async function noopRate(events: number, concurrency: number): Promise<{ perSecon
 export async function benchEventPipeline(db: BenchDatabase, options: { events?: number; concurrency?: number } = {}): Promise<EventPipelineFigures> {
   const count = options.events ?? 50_000;
   // The worker's default (WORKER_CONCURRENCY), for the no-op baseline too.
-  const concurrency = options.concurrency ?? 64;
+  const concurrency = options.concurrency ?? 128;
   // The checkout data set: codes the events enter, users with order history, referrers' tiers.
   await seedQuoteData(db.knex);
   const runId = randomBytes(3).toString('hex');

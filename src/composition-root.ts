@@ -255,7 +255,7 @@ export interface WorkerApplication {
  */
 export async function createWorkerApplication(config: Readonly<Config>, logger: Logger, recovery: RecoveryOptions = {}): Promise<WorkerApplication> {
   if (!config.databaseUrl || !config.redisUrl) throw new Error('workers need DATABASE_URL and REDIS_URL; without them "npm start" processes events in the server process');
-  // Connections in use: the batches in flight (2), events applied one by one (refunds, retries), the
+  // Connections in use: the batches in flight (4), events applied one by one (refunds, retries), the
   // recovery loop and the confirmation sweep; not one per job, since jobs' events are batched.
   const knex = await openDatabase(config, logger, { min: 0, max: Math.max(4, Math.min(config.workerConcurrency + 4, 20)) });
   try {

@@ -41,7 +41,7 @@ export interface Config {
   /**
    * Jobs one worker runs at once. The purchases of running jobs are applied together, one
    * transaction per batch (EventBatcher), so this is also the most events one worker has in
-   * flight; a waiting job holds no database connection. @defaultValue 64
+   * flight; a waiting job holds no database connection. @defaultValue 128
    */
   workerConcurrency: number;
   /** Attempts per job before it is listed as failed. @defaultValue 8 */
@@ -90,7 +90,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     bodyLimit: env.BODY_LIMIT ?? '1mb',
     queuePrefix: name(env, 'QUEUE_PREFIX', 'referrals'),
-    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 64, 1, 1000),
+    workerConcurrency: integer(env, 'WORKER_CONCURRENCY', 128, 1, 1000),
     jobAttempts: integer(env, 'JOB_ATTEMPTS', 8, 1, 100),
     jobBackoffMs: integer(env, 'JOB_BACKOFF_MS', 1000, 1, 3_600_000),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1000, 600_000),

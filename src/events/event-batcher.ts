@@ -7,7 +7,11 @@ export interface EventBatcherOptions {
    * them is waiting, without lingering.
    */
   concurrency: number;
-  /** Batches being applied at the same time (each holds one database connection). @defaultValue 2 */
+  /**
+   * Batches being applied at the same time (each holds one database connection). While one is in
+   * the worker (evaluating, building its rows) or in Redis, the others keep PostgreSQL busy: 4 at
+   * concurrency 128 beat 2 at 64 by 15-60% in four paired bench runs. @defaultValue 4
+   */
   maxInFlight?: number;
   /** How long the first waiting event waits for others to join its batch. @defaultValue 3 */
   lingerMs?: number;
@@ -46,7 +50,7 @@ export class EventBatcher {
     private readonly processor: EventProcessor,
     options: EventBatcherOptions,
   ) {
-    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxInFlight = options.maxInFlight ?? 4;
     this.lingerMs = options.lingerMs ?? 3;
     // Each batch in flight gets its share of the worker's jobs; more could never be waiting at once.
     this.batchSize = Math.max(1, Math.ceil(options.concurrency / this.maxInFlight));
