@@ -44,12 +44,19 @@ export class CampaignBudgetStore {
   }
 
   /**
-   * Adds this order's spend. The budget column follows the rule file in force
+   * Adds the spend of a purchase or of a batch's purchases. The budget column follows the rule file in force
    * (a marketer may raise it); the calculator already capped the spend at it,
    * and the table's CHECK (spent <= budget) is the last line of defence.
    */
   async add(spend: readonly CampaignSpend[], selected: SelectedRules, db: Knex.Transaction): Promise<void> {
+    // One update per campaign and currency, however many purchases of a batch drew on it.
+    const totals = new Map<string, CampaignSpend>();
     for (const s of spend) {
+      const key = `${s.campaignId}\u0000${s.currency}`;
+      const total = totals.get(key);
+      totals.set(key, total ? { ...total, amount: total.amount + s.amount } : s);
+    }
+    for (const s of totals.values()) {
       if (s.amount <= 0n) continue;
       const text = selected.campaigns.find((c) => c.file.content.id === s.campaignId)?.file.content.campaign?.budget?.[s.currency];
       const update: Record<string, unknown> = { spent: db.raw('spent + ?', [s.amount.toString()]) };

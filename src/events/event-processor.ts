@@ -6,9 +6,9 @@ import { createAjv } from '../validation/create-ajv.ts';
 import { InvalidEventError, isUniqueViolation } from './event-errors.ts';
 import type { EventInboxStore } from './event-inbox-store.ts';
 import { PURCHASE_EVENT_SCHEMA, type PurchaseEvent } from './purchase-event-schema.ts';
-import type { ProcessResult, PurchaseOutcome, PurchaseProcessor } from './purchase-processor.ts';
+import { rulesAt, type ProcessResult, type PurchaseOutcome, type PurchaseProcessor } from './purchase-processor.ts';
 import type { PurchaseCompletedEvent } from './purchase-event-schema.ts';
-import type { RuleSet, SelectedRules } from '../rules/rule-set.ts';
+import type { SelectedRules } from '../rules/rule-set.ts';
 import type { RefundProcessor } from './refund-processor.ts';
 import { isKnownCurrency } from '../money/currency.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -124,7 +124,7 @@ export class EventProcessor {
       const item = items[index]!;
       const row = stored.get(item.eventId);
       const event = row && item.attempt.attemptsMade === 0 && row.status === 'accepted' ? validOrUndefined(row.payload) : undefined;
-      const rules = event?.type === 'purchase.completed' ? selectionOrUndefined(ruleSet, event.occurredAt) : undefined;
+      const rules = event?.type === 'purchase.completed' ? rulesAt(ruleSet, event.occurredAt) : undefined;
       if (!event || event.type !== 'purchase.completed' || !rules) {
         await flush();
         await handleAlone(index);
@@ -161,15 +161,6 @@ function isInvalidInput(error: unknown): error is DomainError {
 function validOrUndefined(payload: unknown): PurchaseEvent | undefined {
   try {
     return checked(payload);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The rules in force at the event's date, or undefined when none are (handle reports that). */
-function selectionOrUndefined(ruleSet: RuleSet, occurredAt: string): SelectedRules | undefined {
-  try {
-    return ruleSet.select(Date.parse(occurredAt));
   } catch {
     return undefined;
   }

@@ -91,7 +91,7 @@ export class PurchaseProcessor {
     for (const event of events) {
       // The batch ends at the first purchase that depends on one before it: it and those after
       // it are applied one by one, after the batch, which keeps the order given.
-      ended ||= users.has(event.userId) || orderIds.has(event.orderId) || ids.has(event.id) || !sameRules(ruleSet, selected, event);
+      ended ||= users.has(event.userId) || orderIds.has(event.orderId) || ids.has(event.id) || rulesAt(ruleSet, event.occurredAt) !== selected;
       if (ended) {
         outcomes.set(event.id, { kind: 'alone' });
         continue;
@@ -198,12 +198,12 @@ function rowsOf(event: PurchaseCompletedEvent, context: PurchaseContext, result:
   };
 }
 
-/** Whether the rules in force at the event's date are the batch's (the rule set caches one selection per interval, so this is an identity check). */
-function sameRules(ruleSet: RuleSet, selected: SelectedRules, event: PurchaseCompletedEvent): boolean {
+/** The rules in force at an event's date, or undefined when none are or the date is unreadable (handle reports those). */
+export function rulesAt(ruleSet: RuleSet, occurredAt: string): SelectedRules | undefined {
   try {
-    return ruleSet.select(Date.parse(event.occurredAt)) === selected;
+    return ruleSet.select(Date.parse(occurredAt));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
