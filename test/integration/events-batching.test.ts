@@ -257,6 +257,36 @@ describe('one batch', () => {
     expect(await knex('event_processing').whereIn('event_id', good.map((e) => e.id as string)).distinct('processed_at')).toHaveLength(1);
   });
 
+  it('whose write the database refuses for one purchase is applied one by one: the others commit, only that one fails', async () => {
+    const { users, code } = await freshUsers('dbfail', 9);
+    const events = users.slice(1).map((userId) => purchase({ userId, referralCode: code }));
+    const poison = events[3]!;
+    const knex = batched.db.knex;
+    // A failure only the database knows about, in the middle of the batch's one write statement.
+    await knex.raw(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.order_id = '${poison.orderId}' THEN RAISE EXCEPTION 'order % refused by the test', NEW.order_id; END IF; RETURN NEW; END $$`);
+    await knex.raw('CREATE TRIGGER refuse_poison BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse_poison()');
+    try {
+      await store(batched, events);
+      const settled = await processorOf(batched).handleMany(events.map((e) => ({ eventId: e.id as string, attempt: { attemptsMade: 0, maxAttempts: 1 } })));
+      const answers = settled.map((s) => (s.status === 'fulfilled' ? { result: s.value } : { error: (s.reason as Error).message }));
+
+      expect(answers.filter((_, i) => i !== 3)).toEqual(events.filter((e) => e !== poison).map(() => ({ result: 'processed' })));
+      expect(answers[3]).toEqual({ error: expect.stringContaining(`order ${poison.orderId} refused by the test`) });
+      for (const event of events.filter((e) => e !== poison)) {
+        expect(await knex('rewards').where({ event_id: event.id })).toEqual([expect.objectContaining({ beneficiary_id: users[0], kind: 'cashback', amount: 95n })]);
+      }
+      // Its last attempt failed: recorded with the database's reason, nothing of it written.
+      expect(await knex('purchase_events').where({ id: poison.id }).first()).toMatchObject({ status: 'failed', failure_reason: expect.stringContaining('refused by the test') });
+      expect(await knex('orders').where({ order_id: poison.orderId })).toEqual([]);
+      expect(await knex('event_processing').where({ event_id: poison.id })).toEqual([]);
+      expect(await knex('referrals').where({ referee_id: poison.userId })).toEqual([]);
+    } finally {
+      await knex.raw('DROP TRIGGER refuse_poison ON orders');
+      await knex.raw('DROP FUNCTION refuse_poison()');
+    }
+  });
+
   it('with two purchases of a new referee, makes the earlier one the first order and the later one not, as one by one does', async () => {
     const { users, code } = await freshUsers('twice', 2);
     const first = purchase({ userId: users[1], referralCode: code, occurredAt: '2026-03-10T12:00:00Z' });
