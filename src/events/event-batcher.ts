@@ -1,3 +1,4 @@
+import { Batcher } from '../db/batcher.ts';
 import type { AttemptInfo, EventProcessor } from './event-processor.ts';
 import type { ProcessResult } from './purchase-processor.ts';
 
@@ -17,19 +18,12 @@ export interface EventBatcherOptions {
   lingerMs?: number;
 }
 
-interface Waiting {
-  eventId: string;
-  attempt: AttemptInfo;
-  resolve: (result: ProcessResult) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * Group commit for the BullMQ worker. Each job still carries one event (job id
  * = event id, so retries, the failed-jobs admin and the recovery loop work per
  * event), and each job's promise still settles with that event's own result or
  * error; but the events of the jobs running at the same moment are applied
- * together, in one transaction (EventProcessor.handleMany). While a batch is in
+ * together, in one transaction (EventProcessor.handleMany). While batches are in
  * the database the next jobs gather; a batch goes as soon as its share of the
  * worker's concurrency is waiting, and a lone event waits lingerMs at most.
  *
@@ -39,56 +33,22 @@ interface Waiting {
  * with one event per transaction.
  */
 export class EventBatcher {
-  private readonly waiting: Waiting[] = [];
-  private readonly batchSize: number;
-  private readonly maxInFlight: number;
-  private readonly lingerMs: number;
-  private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly batcher: Batcher<{ eventId: string; attempt: AttemptInfo }, ProcessResult>;
 
-  constructor(
-    private readonly processor: EventProcessor,
-    options: EventBatcherOptions,
-  ) {
-    this.maxInFlight = options.maxInFlight ?? 4;
-    this.lingerMs = options.lingerMs ?? 3;
-    // Each batch in flight gets its share of the worker's jobs; more could never be waiting at once.
-    this.batchSize = Math.max(1, Math.ceil(options.concurrency / this.maxInFlight));
+  constructor(processor: EventProcessor, options: EventBatcherOptions) {
+    const maxInFlight = options.maxInFlight ?? 4;
+    this.batcher = new Batcher((items) => processor.handleMany(items), {
+      // Each batch in flight gets its share of the worker's jobs; more could never be waiting at once.
+      maxBatch: Math.ceil(options.concurrency / maxInFlight),
+      maxInFlight,
+      lingerMs: options.lingerMs ?? 3,
+      // handleMany already applies each event alone when its batch fails; a throw is a bug to report to all.
+      onBatchError: 'reject-all',
+    });
   }
 
   /** Settles as EventProcessor.handle would for this event. */
   handle(eventId: string, attempt: AttemptInfo): Promise<ProcessResult> {
-    return new Promise<ProcessResult>((resolve, reject) => {
-      this.waiting.push({ eventId, attempt, resolve, reject });
-      this.next();
-    });
-  }
-
-  /** Sends a full batch at once, or a partial one when the first of it has waited lingerMs. */
-  private next(): void {
-    while (this.inFlight < this.maxInFlight && this.waiting.length >= this.batchSize) this.run(this.waiting.splice(0, this.batchSize));
-    // A full line of batches: the next to finish calls next() again.
-    if (this.waiting.length === 0 || this.timer || this.inFlight >= this.maxInFlight) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.inFlight < this.maxInFlight && this.waiting.length > 0) this.run(this.waiting.splice(0, this.batchSize));
-      this.next();
-    }, this.lingerMs);
-  }
-
-  private run(batch: Waiting[]): void {
-    this.inFlight += 1;
-    this.processor
-      .handleMany(batch)
-      .then((results) => {
-        results.forEach((result, i) => (result.status === 'fulfilled' ? batch[i]!.resolve(result.value) : batch[i]!.reject(result.reason)));
-      })
-      .catch((error: unknown) => {
-        for (const waiting of batch) waiting.reject(error);
-      })
-      .finally(() => {
-        this.inFlight -= 1;
-        this.next();
-      });
+    return this.batcher.add({ eventId, attempt });
   }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { preparedQuery } from '../db/prepared-query.ts';
-import { TickBatcher } from '../db/tick-batcher.ts';
+import { allOrNothing, Batcher } from '../db/batcher.ts';
 import { normalizeEmail } from '../engine/normalize-email.ts';
 import type { FraudSignals, PurchaseContext, ReferralCandidate } from '../engine/purchase-input.ts';
 import type { ReferralSettings } from '../rules/rule-file.ts';
@@ -33,9 +33,12 @@ type Db = Knex | Knex.Transaction;
  * explain them the same way.
  */
 export class PurchaseContextLoader {
-  // 16 rather than TickBatcher's 32: the same quote throughput at 50 connections, within this machine's
+  // 16 rather than Batcher's 32: the same quote throughput at 50 connections, within this machine's
   // noise, and a lower p99 in the quiet runs (26-27 ms against 29-32): a smaller batch's slowest lookup waits less.
-  private readonly batcher = new TickBatcher<PurchaseLookup, PurchaseContext>((lookups) => this.loadMany(lookups, this.knex), { maxBatch: 16 });
+  private readonly batcher = new Batcher<PurchaseLookup, PurchaseContext>(
+    allOrNothing((lookups) => this.loadMany(lookups, this.knex)),
+    { maxBatch: 16 },
+  );
 
   constructor(private readonly knex: Knex) {}
 
@@ -47,7 +50,7 @@ export class PurchaseContextLoader {
    * One round trip to the purchase_context function: on the checkout path the round trips and the
    * planning, not the lookups, were the cost (see the migration that defines it). Outside a
    * transaction, loads that arrive in the same turn of the event loop share that round trip
-   * (TickBatcher, through loadMany): under load that halved a quote's cost besides Express. Each
+   * (Batcher, through loadMany): under load that halved a quote's cost besides Express. Each
    * still gets what it would alone: same function, read in one snapshot taken after it was asked.
    */
   async load(lookup: PurchaseLookup, _settings: ReferralSettings, db: Db = this.knex): Promise<PurchaseContext> {
