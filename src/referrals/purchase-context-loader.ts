@@ -55,17 +55,8 @@ export class PurchaseContextLoader {
    */
   async load(lookup: PurchaseLookup, _settings: ReferralSettings, db: Db = this.knex): Promise<PurchaseContext> {
     if (db === this.knex) return this.batcher.add(lookup);
-    const values = [
-      lookup.userId,
-      new Date(lookup.occurredAt),
-      lookup.referralCode ? canonicalCode(lookup.referralCode) : null,
-      lookup.visitorId ?? null,
-      lookup.orderId ?? null,
-      // JSON rather than an array: one parameter whatever the number of signals.
-      JSON.stringify(signalRows(lookup.signals)),
-    ];
-    const { rows } = await db.raw<{ rows: ContextRow[] }>(CONTEXT_QUERY, values);
-    return contextOf(rows[0]!);
+    // Inside a transaction: the same statement as the batches, for one lookup, on its connection.
+    return (await this.loadMany([lookup], db))[0]!;
   }
 
   /**
@@ -122,10 +113,10 @@ interface ContextRow {
   budgets: Array<{ campaign_id: string; currency: string; spent: number | string }> | null;
 }
 
-/** One round trip; the function (migration 20261125000000) holds the statement and its cached plan. */
-const CONTEXT_QUERY = 'SELECT * FROM purchase_context(?, ?, ?, ?, ?, ?::jsonb)';
-
-/** The function once per lookup, all in one statement and one snapshot, in the order given. */
+/**
+ * The function (migration 20261125000000, which holds the lookups and their cached plans) once per
+ * lookup, all in one statement and one snapshot, in the order given.
+ */
 const CONTEXTS_QUERY = `SELECT c.* FROM jsonb_to_recordset($1::jsonb) AS t(n int, u text, at timestamptz, code text, visitor text, order_id text, signals jsonb)
   CROSS JOIN LATERAL purchase_context(t.u, t.at, t.code, t.visitor, t.order_id, t.signals) c
   ORDER BY t.n`;
