@@ -21,11 +21,11 @@ export interface EventHandler {
  * sweep to the lifecycle. Delivery is at least once; every handler is
  * idempotent against the database, which is what makes the effect exactly once.
  */
-export function createEventWorker(processor: EventHandler, lifecycle: RewardLifecycleService, config: Readonly<Config>, logger: Logger, metrics?: Metrics): Worker<EventJobData> {
+export function createEventWorker(events: EventHandler, lifecycle: RewardLifecycleService, config: Readonly<Config>, logger: Logger, metrics?: Metrics): Worker<EventJobData> {
   const run = async (job: Job<EventJobData>) => {
     if (job.name === CONFIRM_JOB) return lifecycle.confirmDue(new Date());
     if (!job.data.eventId) throw new Error(`job ${job.id} carries no event id`);
-    return processor.handle(job.data.eventId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+    return events.handle(job.data.eventId, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
   };
   const worker = new Worker<EventJobData>(
     EVENTS_QUEUE,
